@@ -1,0 +1,68 @@
+"""Command-line entry point: argument parsing only.
+
+Each subcommand lives in its own module under `tutor.commands` and exposes `register(subparsers)`,
+which adds its parser and sets `func` to a callable taking the parsed namespace and returning an
+exit code. This module only collects them, so adding a command never edits another's file.
+`dltutor` with no subcommand opens the Textual app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tutor import __version__
+from tutor.exitcodes import ExitCode
+
+# Order here is the order `dltutor --help` lists them.
+COMMAND_MODULES = (
+    "tutor.commands.list_cmd",
+    "tutor.commands.check_cmd",
+    "tutor.commands.watch_cmd",
+    "tutor.commands.hint_cmd",
+    "tutor.commands.solution_cmd",
+    "tutor.commands.reset_cmd",
+    "tutor.commands.train_cmd",
+    "tutor.commands.grade_cmd",
+    "tutor.commands.validate_cmd",
+    "tutor.commands.new_cmd",
+    "tutor.commands.tui_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dltutor",
+        description="Learn deep learning in a terminal. Run with no command to open the tutor.",
+    )
+    parser.add_argument("--version", action="version", version=f"dltutor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command not built yet: skip it, never break the others
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+class _UsageExit(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["tui", *(argv or sys.argv[1:])])
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # `dltutor list | head`
+        return int(ExitCode.OK)

@@ -1,0 +1,1 @@
+"""Subcommands of `dltutor`: one module each, registered in `tutor.cli`."""

@@ -1,0 +1,60 @@
+"""Options and helpers every command shares: packs, the workspace, loading the course."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tutor.course import ContentError, Course, Exercise, load_course
+from tutor.exitcodes import ExitCode
+
+
+class UsageError(Exception):
+    """A request the user can fix (unknown id, missing file); printed without a traceback."""
+
+
+def add_pack_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pack", action="append", type=Path, default=[], metavar="DIR",
+                        help="also load an instructor's exercise pack from DIR (repeatable)")
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", type=Path, metavar="DIR", default=None,
+                        help="the folder holding your exercise files "
+                             "(default: $DLTUTOR_HOME, else the user data directory)")
+
+
+def load(args: argparse.Namespace, *, strict: bool = False) -> Course:
+    try:
+        return load_course(getattr(args, "pack", []) or [], strict=strict)
+    except ContentError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def find_exercise(course: Course, exercise_id: str) -> Exercise:
+    try:
+        return course.exercise(exercise_id)
+    except KeyError:
+        close = [e for e in course.exercises if exercise_id in e or e in exercise_id]
+        hint = f" Did you mean: {', '.join(close[:3])}?" if close else ""
+        raise UsageError(f"unknown exercise {exercise_id!r}.{hint} "
+                         "`dltutor list` shows them all.") from None
+
+
+def fail_usage(message: str) -> int:
+    print(f"dltutor: {message}", file=sys.stderr)
+    return int(ExitCode.USAGE)
+
+
+def usage_errors(func):  # type: ignore[no-untyped-def]
+    """Decorator: turn UsageError into a message and exit code 2."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return int(func(args))
+        except UsageError as exc:
+            return fail_usage(str(exc))
+
+    wrapper.__doc__ = func.__doc__
+    return wrapper

@@ -1,0 +1,195 @@
+"""Load lessons and exercises from folders into a `Course`.
+
+A broken file never stops the rest from loading: the exercise or lesson is left out and a
+message saying which file and what is wrong goes into `Course.problems` (the app and `list` show
+them). `strict=True` raises instead, for `dltutor validate`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from tutor.course.frontmatter import FrontMatterError, split_front_matter
+from tutor.course.locations import builtin_root
+from tutor.course.model import Course, Exercise, Lesson, Mistake, QuizQuestion
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+LESSON_FILE = re.compile(r"^(\d+)-[\w-]+\.md$")
+
+
+class ContentError(ValueError):
+    """A lesson or exercise file is malformed; the message names the file and the fix."""
+
+
+def load_course(packs: Iterable[Path] = (), *, builtin: bool = True, strict: bool = False) -> Course:
+    roots: list[tuple[Path, str | None]] = []
+    if builtin:
+        roots.append((builtin_root(), None))
+    for pack in packs:
+        pack = Path(pack).expanduser().resolve()
+        if not pack.is_dir():
+            raise ContentError(f"pack folder {pack} does not exist")
+        roots.append((pack, pack.name))
+
+    lessons: list[Lesson] = []
+    exercises: dict[str, Exercise] = {}
+    problems: list[str] = []
+
+    def problem(message: str) -> None:
+        if strict:
+            raise ContentError(message)
+        problems.append(message)
+
+    for root, pack in roots:
+        for path in sorted((root / "lessons").glob("*.md")) if (root / "lessons").is_dir() else []:
+            try:
+                lessons.append(load_lesson(path))
+            except ContentError as exc:
+                problem(str(exc))
+        ex_root = root / "exercises"
+        for folder in sorted(ex_root.iterdir()) if ex_root.is_dir() else []:
+            if not folder.is_dir() or folder.name.startswith((".", "_")):
+                continue
+            try:
+                exercise = load_exercise(folder, root / "solutions", pack)
+            except ContentError as exc:
+                problem(str(exc))
+                continue
+            if exercise.id in exercises:
+                problem(f"{folder}: exercise id {exercise.id!r} is already defined in "
+                        f"{exercises[exercise.id].directory}; pack ids must be unique")
+                continue
+            exercises[exercise.id] = exercise
+
+    lessons.sort(key=lambda lesson: lesson.number)
+    owner: dict[str, str] = {}
+    for lesson in lessons:
+        for ex_id in lesson.exercises:
+            if ex_id not in exercises:
+                problem(f"{lesson.path}: lists exercise {ex_id!r}, which does not exist")
+            owner.setdefault(ex_id, lesson.id)
+    exercises = {
+        k: _with_lesson(v, owner.get(k)) for k, v in exercises.items()
+    }
+    return Course(lessons=tuple(lessons), exercises=exercises, problems=tuple(problems))
+
+
+def _with_lesson(exercise: Exercise, lesson_id: str | None) -> Exercise:
+    from dataclasses import replace
+
+    return replace(exercise, lesson_id=lesson_id) if lesson_id else exercise
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(f"{path} is missing") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path} is not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path} cannot be read: {exc}") from None
+
+
+def _strings(value: Any, what: str, path: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ContentError(f"{path}: {what} must be a list of strings")
+    return tuple(value)
+
+
+def load_exercise(folder: Path, solutions: Path, pack: str | None = None) -> Exercise:
+    ex_id = folder.name
+    if not ID_PATTERN.match(ex_id):
+        raise ContentError(f"{folder}: exercise folder names are snake_case ids like relu_backward")
+    toml_path = folder / "exercise.toml"
+    data = _read_toml(toml_path)
+    for required in ("title", "function"):
+        if not isinstance(data.get(required), str) or not data[required].strip():
+            raise ContentError(f"{toml_path}: '{required}' is required (a string)")
+    for needed in ("README.md", "starter.py", "check.py"):
+        if not (folder / needed).is_file():
+            raise ContentError(f"{folder}: {needed} is missing")
+    compare = data.get("compare", {})
+    mistakes = []
+    for entry in data.get("mistakes", []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise ContentError(f"{toml_path}: each [[mistakes]] needs an id")
+        if not isinstance(entry.get("diagnosis"), str) or not entry["diagnosis"].strip():
+            raise ContentError(f"{toml_path}: mistake {entry['id']!r} needs a diagnosis")
+        mistakes.append(Mistake(entry["id"], entry["diagnosis"].strip(),
+                                folder / "mistakes" / f"{entry['id']}.py"))
+    solution = solutions / f"{ex_id}.py"
+    scoring = data.get("scoring", "fraction")
+    if scoring not in ("fraction", "all"):
+        raise ContentError(f"{toml_path}: scoring must be 'fraction' or 'all'")
+    try:
+        return Exercise(
+            id=ex_id,
+            title=data["title"].strip(),
+            function=data["function"].strip(),
+            directory=folder.resolve(),
+            summary=str(data.get("summary", "")),
+            points=float(data.get("points", 10)),
+            timeout=float(data.get("timeout", 5.0)),
+            memory_mb=int(data.get("memory_mb", 1024)),
+            scoring=scoring,
+            hints=_strings(data.get("hints"), "hints", toml_path),
+            forbidden=_strings(data.get("forbidden"), "forbidden", toml_path),
+            rtol=float(compare.get("rtol", 1e-7)),
+            atol=float(compare.get("atol", 1e-12)),
+            mistakes=tuple(mistakes),
+            solution_path=solution.resolve() if solution.is_file() else None,
+            pack=pack,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ContentError(f"{toml_path}: {exc}") from None
+
+
+def load_lesson(path: Path) -> Lesson:
+    match = LESSON_FILE.match(path.name)
+    if not match:
+        raise ContentError(f"{path}: lesson files are named NN-slug.md (e.g. 03-losses.md)")
+    try:
+        meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    except FrontMatterError as exc:
+        raise ContentError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path} cannot be read: {exc}") from None
+    if not isinstance(meta.get("id"), str) or not isinstance(meta.get("title"), str):
+        raise ContentError(f"{path}: front matter needs id and title")
+    quiz = []
+    for q in meta.get("quiz", []):
+        try:
+            if "choices" in q:
+                choices = tuple(str(c) for c in q["choices"])
+                explanations = tuple(str(e) for e in q.get("explanations", []))
+                if len(explanations) != len(choices) or not 0 <= int(q["answer"]) < len(choices):
+                    raise ContentError(f"{path}: quiz {q['question']!r} needs one explanation "
+                                       "per choice and an answer index in range")
+                quiz.append(QuizQuestion(str(q["question"]), int(q["answer"]), choices,
+                                         explanations))
+            else:
+                quiz.append(QuizQuestion(str(q["question"]), float(q["answer"]), (),
+                                         (str(q.get("explanation", "")),),
+                                         float(q.get("tolerance", 0.0))))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ContentError(f"{path}: malformed [[quiz]] entry ({exc})") from None
+    return Lesson(
+        id=meta["id"],
+        title=meta["title"],
+        number=int(match.group(1)),
+        path=path.resolve(),
+        exercises=_strings(meta.get("exercises"), "exercises", path),
+        experiments=_strings(meta.get("experiments"), "experiments", path),
+        quiz=tuple(quiz),
+    )

@@ -1,0 +1,182 @@
+"""`Grader`: the handle the CLI, the TUI and batch grading use to reach a grading worker.
+
+Importing this module imports neither torch nor textual. The worker starts in the background
+(`start()` returns at once; the first `check` waits for it to be ready, ~2-3 s), stays warm, and
+is restarted transparently if it dies. `close()` ends it and everything it started."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from tutor.course.model import Exercise
+from tutor.grading.results import CheckResult, Verdict
+
+STARTUP_TIMEOUT = 180.0
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+class GraderError(RuntimeError):
+    """The worker could not start or answer; the message says what happened."""
+
+
+class Grader:
+    def __init__(self, python: str | None = None) -> None:
+        self._python = python or sys.executable
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: Any = None
+        self._lock = threading.RLock()
+        self._ready = False
+        self._next_id = 0
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn the worker if it is not running. Returns without waiting for it."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None:
+                return
+            env = dict(os.environ)
+            for var in THREAD_VARS:
+                env[var] = "1"
+            env["DLTUTOR_PARENT_PID"] = str(os.getpid())
+            env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+            src_root = str(Path(__file__).resolve().parent.parent.parent)
+            env["PYTHONPATH"] = src_root + os.pathsep + env.get("PYTHONPATH", "")
+            self._log = tempfile.TemporaryFile()
+            self._proc = subprocess.Popen(
+                [self._python, "-m", "tutor.grading.worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                env=env, start_new_session=True, close_fds=True)
+            self._ready = False
+
+    def _read_line(self, deadline: float) -> dict[str, Any]:
+        assert self._proc and self._proc.stdout
+        fd = self._proc.stdout.fileno()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise GraderError("the grading worker did not answer in time")
+            ready, _, _ = select.select([fd], [], [], min(remaining, 1.0))
+            if ready:
+                line = self._proc.stdout.readline()
+                if not line:
+                    raise GraderError("the grading worker stopped: " + self._log_tail())
+                try:
+                    return json.loads(line)
+                except ValueError:
+                    continue
+            elif self._proc.poll() is not None:
+                raise GraderError("the grading worker stopped: " + self._log_tail())
+
+    def _log_tail(self) -> str:
+        try:
+            self._log.seek(0)
+            text = self._log.read().decode("utf-8", "replace").strip()
+            return text[-1500:] or "(no message)"
+        except (OSError, ValueError, AttributeError):
+            return "(no message)"
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
+        with self._lock:
+            self.start()
+            if not self._ready:
+                reply = self._read_line(time.monotonic() + timeout)
+                if not reply.get("ready"):
+                    raise GraderError(f"unexpected first message from the worker: {reply}")
+                self._ready = True
+
+    def close(self) -> None:
+        """End the worker, its zygote and any check in flight. Safe to call twice."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+            self._ready = False
+        if proc is None:
+            return
+        if proc.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
+                try:
+                    os.killpg(proc.pid, sig)
+                except (ProcessLookupError, PermissionError):
+                    break
+                try:
+                    proc.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream:
+                    stream.close()
+            except OSError:
+                pass
+        if self._log is not None:
+            self._log.close()
+
+    def __enter__(self) -> Grader:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def _request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    self.wait_ready()
+                    assert self._proc and self._proc.stdin
+                    self._next_id += 1
+                    payload["id"] = self._next_id
+                    self._proc.stdin.write(json.dumps(payload).encode() + b"\n")
+                    self._proc.stdin.flush()
+                    reply = self._read_line(time.monotonic() + timeout)
+                    return reply
+                except (GraderError, BrokenPipeError, OSError) as exc:
+                    self.close()
+                    if attempt == 2:
+                        raise GraderError(str(exc)) from None
+            raise AssertionError("unreachable")
+
+    def check(self, exercise: Exercise, file: Path, *, seed: int | None = None,
+              hidden: bool = False, timeout: float | None = None) -> CheckResult:
+        """Grade `file` against `exercise`. Never raises for anything the learner wrote."""
+        file = Path(file).resolve()
+        if not file.is_file():
+            return missing_result(exercise, file)
+        limit = (timeout or exercise.timeout) + 120.0
+        reply = self._request({"op": "check", "exercise_dir": str(exercise.directory),
+                               "solutions_dir": str(exercise.solution_path.parent)
+                               if exercise.solution_path else None,
+                               "file": str(file), "seed": seed, "hidden": hidden,
+                               "timeout": timeout}, limit)
+        if not reply.get("ok"):
+            raise GraderError(f"the exercise {exercise.id} could not be checked: "
+                              f"{reply.get('error')}\n{reply.get('traceback', '')}")
+        return CheckResult.from_dict(reply["result"])
+
+    def audit(self, exercise: Exercise, seed: int | None = None) -> dict[str, Any]:
+        reply = self._request({"op": "audit", "exercise_dir": str(exercise.directory),
+                               "seed": seed}, 300.0)
+        if not reply.get("ok"):
+            raise GraderError(f"{exercise.id}: {reply.get('error')}\n{reply.get('traceback', '')}")
+        return reply["audit"]
+
+
+def missing_result(exercise: Exercise, file: Path) -> CheckResult:
+    return CheckResult(
+        exercise=exercise.id, verdict=Verdict.MISSING, score=0.0, cases_passed=0,
+        cases_total=0, duration_ms=0.0,
+        message=f"no file to grade: {file} does not exist")

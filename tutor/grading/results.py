@@ -1,0 +1,116 @@
+"""Results are values: verdicts, case outcomes and failure reports as frozen dataclasses.
+
+Every output format (the CLI's Rich view, JSON, the TUI panel, JUnit, Gradescope) is a pure
+function of these, and they round-trip through `to_dict` / `from_dict` so the worker process can
+send them to a client as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Verdict(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"  #: wrong values, shape or dtype
+    ERROR = "error"  #: an exception, import or syntax error, an early exit
+    TIMEOUT = "timeout"
+    CRASH = "crash"  #: killed by a signal or a limit (memory, segfault)
+    MISSING = "missing"  #: no file to grade (sets and batch grading)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    name: str
+    description: str  #: `float64 array (3, 4)`, `int 2`
+    preview: str = ""  #: a few values; empty for hidden cases
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "preview": self.preview}
+
+
+@dataclass(frozen=True)
+class FailureReport:
+    """The first failing case, in the learner's terms."""
+
+    case_index: int
+    cases_total: int
+    label: str
+    seed: str
+    hidden: bool
+    inputs: tuple[InputSummary, ...]
+    problem: str  #: one sentence: what is wrong
+    expected: str = ""  #: short description of the expected value
+    got: str = ""
+    mismatch: dict[str, Any] | None = None  #: `Mismatch.to_dict()` for wrong values
+    error_type: str | None = None
+    traceback: str = ""
+    line: int | None = None  #: syntax error line
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case_index + 1, "cases_total": self.cases_total, "label": self.label,
+            "seed": self.seed, "hidden": self.hidden,
+            "inputs": [i.to_dict() for i in self.inputs], "problem": self.problem,
+            "expected": self.expected, "got": self.got, "mismatch": self.mismatch,
+            "error_type": self.error_type, "traceback": self.traceback, "line": self.line,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FailureReport:
+        return cls(
+            case_index=int(d["case"]) - 1, cases_total=int(d["cases_total"]),
+            label=d.get("label", ""), seed=str(d.get("seed", "")), hidden=bool(d.get("hidden")),
+            inputs=tuple(InputSummary(**i) for i in d.get("inputs", [])),
+            problem=d.get("problem", ""), expected=d.get("expected", ""), got=d.get("got", ""),
+            mismatch=d.get("mismatch"), error_type=d.get("error_type"),
+            traceback=d.get("traceback", ""), line=d.get("line"),
+        )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    exercise: str
+    verdict: Verdict
+    score: float  #: in [0, 1]
+    cases_passed: int
+    cases_total: int
+    duration_ms: float
+    message: str  #: one line
+    diagnosis: str | None = None  #: the known mistake's sentence, when one matched
+    mistake: str | None = None  #: the known mistake's id
+    report: FailureReport | None = None
+    output: str = ""  #: what the learner's code printed (plain text, capped)
+    output_truncated: bool = False
+    case_verdicts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict is Verdict.PASS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "exercise": self.exercise, "verdict": self.verdict.value, "score": self.score,
+            "cases_passed": self.cases_passed, "cases_total": self.cases_total,
+            "duration_ms": round(self.duration_ms, 1), "message": self.message,
+            "diagnosis": self.diagnosis, "mistake": self.mistake,
+            "report": self.report.to_dict() if self.report else None,
+            "output": self.output, "output_truncated": self.output_truncated,
+            "case_verdicts": list(self.case_verdicts),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
+        return cls(
+            exercise=d["exercise"], verdict=Verdict(d["verdict"]), score=float(d["score"]),
+            cases_passed=int(d["cases_passed"]), cases_total=int(d["cases_total"]),
+            duration_ms=float(d["duration_ms"]), message=d["message"],
+            diagnosis=d.get("diagnosis"), mistake=d.get("mistake"),
+            report=FailureReport.from_dict(d["report"]) if d.get("report") else None,
+            output=d.get("output", ""), output_truncated=bool(d.get("output_truncated")),
+            case_verdicts=tuple(d.get("case_verdicts", ())),
+        )

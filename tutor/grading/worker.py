@@ -1,0 +1,226 @@
+"""The grading worker: `python -m tutor.grading.worker`, a long-lived trusted process.
+
+Start-up (once, ~2-3 s): pin every thread pool to one thread, import numpy and torch, run a few
+small torch ops of the kinds checks use (so forked children skip ~0.5-1.8 s of lazy imports), then
+fork the **zygote**. The zygote is forked before this process computes any reference, so a child
+forked from it has no expected value anywhere in its memory; it receives only case inputs, forks one
+child per check (see `sandbox.py`) and returns raw frames. This process computes cases and PyTorch
+references, compares, diagnoses and replies.
+
+Never fork after a parallel torch op (measured: the child deadlocks); the zygote never runs torch
+compute, and this process is pinned to one thread before it does.
+
+Protocol on the original stdout/stdin: one JSON object per line each way. Our own stdout is
+pointed at stderr so a stray print (ours or a library's) cannot corrupt the protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, BinaryIO
+
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+_LEN = struct.Struct("<Q")
+
+
+def pin_threads() -> None:
+    for var in THREAD_VARS:
+        os.environ[var] = "1"
+
+
+def warm_up() -> None:
+    """Run one small op of each kind checks use, single-threaded, so children start warm."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(1)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    x = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    (torch.relu(x) * torch.sigmoid(x) + torch.tanh(x)).sum().backward()
+    F.conv2d(torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3, 3), padding=1, stride=2)
+    F.max_pool2d(torch.randn(1, 1, 4, 4), 2)
+    F.softmax(torch.randn(2, 3), dim=1)
+    F.cross_entropy(torch.randn(2, 3), torch.tensor([0, 2]))
+    cell = torch.nn.LSTMCell(3, 2).double()
+    cell(torch.randn(1, 3, dtype=torch.float64))
+    torch.nn.GRUCell(3, 2)(torch.randn(1, 3))
+    torch.optim.Adam([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
+
+
+# -- framing between the worker and the zygote (codec payloads, length-prefixed) ---------------
+
+
+def write_blob(stream: BinaryIO, data: bytes) -> None:
+    stream.write(_LEN.pack(len(data)) + data)
+    stream.flush()
+
+
+def read_blob(stream: BinaryIO) -> bytes | None:
+    head = stream.read(_LEN.size)
+    if len(head) < _LEN.size:
+        return None
+    (size,) = _LEN.unpack(head)
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
+def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
+    from tutor.grading import codec, sandbox
+
+    sandbox.become_subreaper()
+    while True:
+        blob = read_blob(requests)
+        if blob is None:
+            sandbox.kill_descendants()
+            os._exit(0)
+        fields = codec.decode(blob)
+        fields["cases"] = list(fields["cases"])
+        fields["forbidden"] = tuple(fields["forbidden"])
+        request = sandbox.SandboxRequest(**fields)
+        try:
+            sandbox.load_check(request.check_path)  # children inherit it already imported
+        except BaseException as exc:  # noqa: BLE001 - reported as a broken exercise
+            result = {"status": "exited", "frames": [], "output": (
+                f"the exercise's check.py failed to import: {exc!r}").encode(),
+                "output_truncated": False, "exit_code": 70, "exit_signal": None, "elapsed": 0.0}
+            write_blob(replies, codec.encode(result))
+            continue
+        res = sandbox.run(request)
+        write_blob(replies, codec.encode({
+            "status": res.status, "frames": list(res.frames), "output": res.output,
+            "output_truncated": res.output_truncated, "exit_code": res.exit_code,
+            "exit_signal": res.exit_signal, "elapsed": res.elapsed}))
+
+
+class ZygoteClient:
+    """The worker's handle on its zygote."""
+
+    def __init__(self) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(req_w)
+            os.close(rep_r)
+            try:
+                zygote_main(os.fdopen(req_r, "rb"), os.fdopen(rep_w, "wb"))
+            finally:
+                os._exit(0)
+        os.close(req_r)
+        os.close(rep_w)
+        self.pid = pid
+        self._requests = os.fdopen(req_w, "wb")
+        self._replies = os.fdopen(rep_r, "rb")
+
+    def run(self, request: Any) -> Any:
+        from dataclasses import asdict
+
+        from tutor.grading import codec
+        from tutor.grading.sandbox import SandboxResult
+
+        fields = asdict(request)
+        fields["forbidden"] = list(fields["forbidden"])
+        write_blob(self._requests, codec.encode(fields))
+        blob = read_blob(self._replies)
+        if blob is None:
+            raise RuntimeError("the grading zygote died")
+        reply = codec.decode(blob)
+        reply["frames"] = list(reply["frames"])
+        return SandboxResult(**reply)
+
+
+def handle(checker: Any, request: dict[str, Any], exercises: dict[str, Any]) -> dict[str, Any]:
+    from tutor.course.loader import load_exercise
+
+    op = request.get("op")
+    if op == "ping":
+        return {"ok": True, "pid": os.getpid()}
+    if op in ("check", "audit"):
+        folder = Path(request["exercise_dir"])
+        solutions = Path(request.get("solutions_dir") or folder.parent.parent / "solutions")
+        exercise = load_exercise(folder, solutions)
+        if op == "audit":
+            return {"ok": True, "audit": audit(checker, exercise, request.get("seed"))}
+        result = checker.check(exercise, Path(request["file"]), seed=request.get("seed"),
+                               hidden=bool(request.get("hidden")),
+                               timeout=request.get("timeout"))
+        return {"ok": True, "result": result.to_dict()}
+    return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+def audit(checker: Any, exercise: Any, seed: int | None) -> dict[str, Any]:
+    """Facts `dltutor validate` needs about the cases: how many, and which references are bad."""
+    import numpy as np
+
+    from tutor.grading.compare import Raised
+
+    report: dict[str, Any] = {}
+    for hidden in (False, True):
+        cases = checker.prepare(exercise, seed, hidden)
+        nonfinite = []
+        raises = 0
+        for i, case in enumerate(cases):
+            if isinstance(case.expected, Raised):
+                raises += 1
+                continue
+            leaves = [case.expected]
+            while leaves:
+                leaf = leaves.pop()
+                if isinstance(leaf, (list, tuple)):
+                    leaves.extend(leaf)
+                elif isinstance(leaf, dict):
+                    leaves.extend(leaf.values())
+                elif isinstance(leaf, (float, np.ndarray)) and not np.all(
+                        np.isfinite(np.asarray(leaf, dtype=np.float64))):
+                    nonfinite.append(i + 1)
+                    break
+        report["hidden" if hidden else "public"] = {
+            "cases": len(cases), "nonfinite_references": nonfinite, "raising_cases": raises}
+    return report
+
+
+def main() -> int:
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed from here on goes to stderr, never into the protocol
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    pin_threads()
+    warm_up()
+    zygote = ZygoteClient()  # before any reference exists in this process
+    from tutor.grading.checker import Checker
+
+    checker = Checker(zygote.run)
+    proto_out.write(json.dumps({"ready": True, "pid": os.getpid()}).encode() + b"\n")
+    proto_out.flush()
+    for line in proto_in:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            continue
+        if request.get("op") == "shutdown":
+            break
+        try:
+            reply = handle(checker, request, {})
+        except Exception as exc:  # noqa: BLE001 - the worker must outlive a broken exercise
+            reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
+                     "traceback": traceback.format_exc()[-4000:]}
+        reply["id"] = request.get("id")
+        proto_out.write(json.dumps(reply).encode() + b"\n")
+        proto_out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
