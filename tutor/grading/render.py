@@ -1,0 +1,123 @@
+"""Pure formatters: a `CheckResult` as Rich renderables (CLI, watch, TUI) or plain text.
+
+Learner-controlled text (their printed output, exception messages, tracebacks) is only ever put in
+`rich.text.Text` objects, never parsed as markup, and stripped of control characters, so it can
+neither crash the renderer (MarkupError) nor fake a green verdict with escape sequences."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tutor.grading.results import CheckResult, Verdict
+
+VERDICT_STYLE = {
+    Verdict.PASS: "bold green", Verdict.FAIL: "bold red", Verdict.ERROR: "bold red",
+    Verdict.TIMEOUT: "bold yellow", Verdict.CRASH: "bold magenta", Verdict.MISSING: "bold red",
+}
+VERDICT_WORD = {
+    Verdict.PASS: "PASSED", Verdict.FAIL: "FAILED", Verdict.ERROR: "ERROR",
+    Verdict.TIMEOUT: "TIMED OUT", Verdict.CRASH: "CRASHED", Verdict.MISSING: "MISSING",
+}
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+OUTPUT_SHOWN = 2000
+
+
+def plain(text: str) -> Text:
+    """Learner text as inert plain text: escape sequences and control characters removed."""
+    return Text(_CONTROL.sub("", text.replace("\r\n", "\n").replace("\t", "    ")))
+
+
+def headline(result: CheckResult) -> Text:
+    line = Text()
+    line.append(f" {VERDICT_WORD[result.verdict]} ", style="reverse " + VERDICT_STYLE[result.verdict])
+    line.append(f"  {result.exercise}  ", style="bold")
+    if result.cases_total:
+        line.append(f"{result.cases_passed}/{result.cases_total} cases · score "
+                    f"{result.score:.0%} · {result.duration_ms:.0f} ms", style="dim")
+    return line
+
+
+def render_result(result: CheckResult, *, show_output: bool = True) -> RenderableType:
+    parts: list[RenderableType] = [headline(result)]
+    if result.verdict is Verdict.PASS:
+        if show_output and result.output:
+            parts.append(_output_panel(result))
+        return Group(*parts)
+    parts.append(plain(result.message))
+    if result.diagnosis:
+        parts.append(Panel(plain(result.diagnosis), title="Likely mistake",
+                           title_align="left", border_style="yellow"))
+    report = result.report
+    if report:
+        title = f"Case {report.case_index + 1} of {report.cases_total}"
+        if report.label:
+            title += f": {report.label}"
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold")
+        table.add_column()
+        for inp in report.inputs:
+            value = plain(inp.description)
+            if inp.preview:
+                value.append("  ")
+                value.append_text(plain(inp.preview))
+            table.add_row(Text(inp.name), value)
+        table.add_row(Text("seed"), Text(report.seed + ("  (hidden case: values not shown)"
+                                                        if report.hidden else "")))
+        rows: list[RenderableType] = [table]
+        if report.expected or report.got:
+            cmp = Table.grid(padding=(0, 1))
+            cmp.add_column(style="bold")
+            cmp.add_column()
+            cmp.add_row(Text("expected"), plain(report.expected))
+            cmp.add_row(Text("got"), plain(report.got))
+            mismatch = report.mismatch or {}
+            if mismatch.get("max_abs_error") is not None:
+                rel = mismatch.get("max_rel_error")
+                cmp.add_row(Text("error"), Text(
+                    f"{mismatch['mismatched']} of {mismatch['elements']} differ · max abs "
+                    f"{mismatch['max_abs_error']:.3g}" + (f" · max rel {rel:.3g}"
+                                                          if rel is not None else "")))
+            rows.append(cmp)
+            worst = mismatch.get("worst") or []
+            if worst:
+                side = Table(box=None, padding=(0, 2), show_edge=False)
+                side.add_column("index", style="dim")
+                side.add_column("expected", justify="right")
+                side.add_column("got", justify="right")
+                for w in worst:
+                    side.add_row(plain(str(w["index"])), Text(f"{w['expected']:.6g}"),
+                                 Text(f"{w['got']:.6g}", style="red"))
+                rows.append(Text(f"worst mismatches in {mismatch.get('where', 'output')}:",
+                                 style="dim"))
+                rows.append(side)
+        if report.traceback:
+            rows.append(Panel(plain(report.traceback.rstrip()), title="Traceback (your code)",
+                              title_align="left", border_style="red"))
+        parts.append(Panel(Group(*rows), title=title, title_align="left"))
+    if show_output and result.output:
+        parts.append(_output_panel(result))
+    return Group(*parts)
+
+
+def _output_panel(result: CheckResult) -> Panel:
+    text = result.output
+    cut = len(text) > OUTPUT_SHOWN or result.output_truncated
+    body = plain(text[:OUTPUT_SHOWN])
+    if cut:
+        body.append("\n… output truncated", style="dim")
+    return Panel(body, title="Your printed output", title_align="left", border_style="dim")
+
+
+def render_text(result: CheckResult) -> str:
+    """The same report as plain text (no colours), for logs and golden files."""
+    from rich.console import Console
+
+    console = Console(width=100, no_color=True, force_terminal=False, record=True,
+                      file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(render_result(result))
+    return console.export_text()

@@ -1,0 +1,5 @@
+"""The learner's record: attempts, hints, lessons read, quiz answers (SQLite, WAL)."""
+
+from tutor.progress.store import ExerciseStatus, ProgressStore, ProgressNotice
+
+__all__ = ["ExerciseStatus", "ProgressNotice", "ProgressStore"]

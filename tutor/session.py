@@ -1,0 +1,106 @@
+"""One learner's session: the course, their workspace, their progress and a grader, with one
+method per thing a learner does. The CLI commands and the TUI both call these, so a check from
+`dltutor check`, `dltutor watch` and the app is the same check, recorded the same way.
+
+Headless: never imports textual or torch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutor.course import Course, Exercise, load_course
+from tutor.grading.client import Grader
+from tutor.grading.results import CheckResult, Verdict
+from tutor.progress import ProgressStore
+from tutor.progress.store import code_hash
+from tutor.workspace import Workspace
+
+MIN_ATTEMPTS_FOR_SOLUTION = 1
+
+
+class SolutionLocked(Exception):
+    """The learner asked for a solution before really trying; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Hint:
+    number: int  #: 1-based
+    total: int
+    text: str
+
+
+class Session:
+    def __init__(self, course: Course, workspace: Workspace, progress: ProgressStore,
+                 grader: Grader | None = None) -> None:
+        self.course = course
+        self.workspace = workspace
+        self.progress = progress
+        self._grader = grader
+
+    @classmethod
+    def open(cls, workspace: Path | None = None, packs: tuple[Path, ...] = ()) -> Session:
+        ws = Workspace.open(workspace)
+        return cls(load_course(packs), ws, ProgressStore(ws.progress_path))
+
+    @property
+    def grader(self) -> Grader:
+        if self._grader is None:
+            self._grader = Grader()
+            self._grader.start()
+        return self._grader
+
+    def close(self) -> None:
+        if self._grader is not None:
+            self._grader.close()
+        self.progress.close()
+
+    # -- checking -----------------------------------------------------------------------------
+
+    def check(self, exercise: Exercise, file: Path | None = None, *,
+              record: bool = True, timeout: float | None = None) -> CheckResult:
+        path = Path(file) if file else self.workspace.ensure(exercise)
+        result = self.grader.check(exercise, path, timeout=timeout)
+        if record and result.verdict is not Verdict.MISSING:
+            try:
+                source = path.read_bytes()
+            except OSError:
+                source = b""
+            self.progress.record_attempt(exercise.id, result.verdict.value, result.score, source)
+        return result
+
+    # -- hints and solutions ------------------------------------------------------------------
+
+    def next_hint(self, exercise: Exercise) -> Hint | None:
+        """Unlock and return the next hint (or the last one again once all are shown)."""
+        if not exercise.hints:
+            return None
+        shown = min(self.progress.hints_shown(exercise.id) + 1, len(exercise.hints))
+        self.progress.record_hint(exercise.id, shown)
+        return Hint(shown, len(exercise.hints), exercise.hints[shown - 1])
+
+    def hints_unlocked(self, exercise: Exercise) -> list[Hint]:
+        n = min(self.progress.hints_shown(exercise.id), len(exercise.hints))
+        return [Hint(i + 1, len(exercise.hints), exercise.hints[i]) for i in range(n)]
+
+    def real_attempts(self, exercise: Exercise) -> int:
+        starter = code_hash(exercise.starter_path.read_bytes())
+        rows = self.progress._rows(  # noqa: SLF001 - one query, kept next to its rule
+            "SELECT count(DISTINCT code_hash) FROM attempts WHERE exercise=? AND code_hash!=?",
+            (exercise.id, starter))
+        return int(rows[0][0])
+
+    def solution(self, exercise: Exercise, *, force: bool = False) -> str:
+        if exercise.solution_path is None:
+            raise SolutionLocked(f"{exercise.id} has no reference solution")
+        passed = self.progress.status(exercise.id).value == "passed"
+        if not force and not passed and self.real_attempts(exercise) < MIN_ATTEMPTS_FOR_SOLUTION:
+            raise SolutionLocked(
+                f"The solution to {exercise.id} unlocks after a real attempt: edit "
+                f"{self.workspace.path(exercise)} and run `dltutor check {exercise.id}` at least "
+                "once (hints help: `dltutor hint " + exercise.id + "`).")
+        self.progress.record_solution_seen(exercise.id)
+        return exercise.solution_path.read_text(encoding="utf-8")
+
+    def reset(self, exercise: Exercise) -> Path | None:
+        return self.workspace.reset(exercise)
