@@ -1,0 +1,79 @@
+"""Trusted check for adagrad_step: K chained steps against torch.optim.Adagrad.
+
+`drive` starts state_sum at the initial accumulator value, calls the learner with t = 1, 2, ...,
+feeds the learner's own (param, state_sum) back in, and returns every step's pair; the reference
+runs torch.optim.Adagrad(lr, lr_decay, initial_accumulator_value, eps) over the same gradients and
+reads its state["sum"]."""
+
+import numpy as np
+import torch
+
+from tutor.grading.kit import Case
+
+
+def _snap(v):
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def drive(fn, param, grads, lr, lr_decay, eps, initial_accumulator_value):
+    p = param.copy()
+    s = np.full_like(param, initial_accumulator_value)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        p, s = fn(p, g.copy(), s, lr, t, eps, lr_decay)
+        out.append((_snap(p), _snap(s)))
+    return out
+
+
+def reference(param, grads, lr, lr_decay, eps, initial_accumulator_value):
+    p = torch.tensor(param, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adagrad([p], lr=lr, lr_decay=lr_decay, eps=eps,
+                              initial_accumulator_value=initial_accumulator_value)
+    out = []
+    for g in grads:
+        p.grad = torch.tensor(g, dtype=torch.float64)
+        opt.step()
+        out.append((p.detach().numpy().copy(), opt.state[p]["sum"].detach().numpy().copy()))
+    return out
+
+
+def _case(rng, shape, steps, lr, lr_decay=0.0, eps=1e-10, init=0.0, gscale=1.0, label=""):
+    param = rng.standard_normal(shape)
+    grads = rng.standard_normal((steps, *shape)) * gscale
+    text = (f"shape {shape}, {steps} steps, lr={lr}, lr_decay={lr_decay}, eps={eps}, "
+            f"initial sum {init}")
+    return Case({"param": param, "grads": grads, "lr": lr, "lr_decay": lr_decay, "eps": eps,
+                 "initial_accumulator_value": init},
+                label=text + (f"; {label}" if label else ""))
+
+
+def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    out = [
+        _case(rng, (5,), 4, 0.1),
+        _case(rng, (3, 4), 5, 0.5, lr_decay=0.1, init=0.1),
+        _case(rng, (2, 3, 2), 4, 0.01, lr_decay=0.5, eps=1e-3, init=1.0, gscale=0.1),
+        _case(rng, (4, 1), 6, 1.0, eps=0.1, init=0.5, gscale=3.0),
+        _case(rng, (2, 2), 3, 0.1, lr_decay=0.01, gscale=1e-4,
+              label="tiny gradients: eps must sit outside the square root"),
+        _case(rng, (1,), 1, 0.3, lr_decay=1.0, init=0.2, label="a single step"),
+    ]
+    g = np.full((3, 1), 2.0)
+    out.append(Case({"param": np.ones(1), "grads": g, "lr": 0.1, "lr_decay": 0.0, "eps": 1e-10,
+                     "initial_accumulator_value": 0.0},
+                    label="constant gradient 2, p0 = 1, lr=0.1 (3 steps)"))
+    z = _case(rng, (3, 3), 5, 0.2, lr_decay=0.2, eps=1e-6, init=0.0,
+              label="some gradient entries exactly 0 at every step (their sum stays 0)")
+    z.inputs["grads"][:, 1, :] = 0.0
+    out.append(z)
+    if hidden:
+        for _ in range(8):
+            shape = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 4))))
+            out.append(_case(rng, shape, int(rng.integers(2, 9)),
+                             float(rng.choice([1.0, 0.1, 0.03, 0.001])),
+                             lr_decay=float(rng.choice([0.0, 0.0, 0.05, 0.7])),
+                             eps=float(rng.choice([1e-10, 1e-8, 1e-4, 0.05])),
+                             init=float(rng.choice([0.0, 0.1, 2.0])),
+                             gscale=float(rng.choice([0.01, 1.0, 100.0]))))
+        out.append(_case(rng, (2, 1), 12, 0.5, lr_decay=0.3, eps=1e-8, init=0.0,
+                         label="12 steps with strong decay"))
+    return out

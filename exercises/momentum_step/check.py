@@ -1,0 +1,79 @@
+"""Trusted check for momentum_step: K chained steps against torch.optim.SGD(momentum=...).
+
+`drive` feeds the learner's own (param, buf) back in for every step, starting with buf = None,
+and returns every step's (param, buf); the reference runs torch.optim.SGD over the same steps and
+reads its state["momentum_buffer"]."""
+
+import numpy as np
+import torch
+
+from tutor.grading.kit import Case
+
+
+def _snap(v):
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def drive(fn, param, grads, lr, momentum, dampening, weight_decay):
+    p, buf, out = param.copy(), None, []
+    for g in grads:
+        p, buf = fn(p, g.copy(), buf, lr, momentum, dampening, weight_decay)
+        out.append((_snap(p), _snap(buf)))
+    return out
+
+
+def reference(param, grads, lr, momentum, dampening, weight_decay):
+    p = torch.tensor(param, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=lr, momentum=momentum, dampening=dampening,
+                          weight_decay=weight_decay)
+    out = []
+    for g in grads:
+        p.grad = torch.tensor(g, dtype=torch.float64)
+        opt.step()
+        out.append((p.detach().numpy().copy(),
+                    opt.state[p]["momentum_buffer"].detach().numpy().copy()))
+    return out
+
+
+def _case(rng, shape, steps, lr, momentum, dampening=0.0, weight_decay=0.0, gscale=1.0,
+          label=""):
+    param = rng.standard_normal(shape)
+    grads = rng.standard_normal((steps, *shape)) * gscale
+    text = (f"shape {shape}, {steps} steps, lr={lr}, momentum={momentum}, "
+            f"dampening={dampening}, weight_decay={weight_decay}")
+    return Case({"param": param, "grads": grads, "lr": lr, "momentum": momentum,
+                 "dampening": dampening, "weight_decay": weight_decay},
+                label=text + (f"; {label}" if label else ""))
+
+
+def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    out = [
+        _case(rng, (5,), 4, 0.1, 0.9),
+        _case(rng, (3, 4), 5, 0.05, 0.5, dampening=0.1),
+        _case(rng, (2, 3, 2), 4, 0.3, 0.99, weight_decay=0.1),
+        _case(rng, (4, 1), 6, 0.01, 0.8, dampening=0.5, weight_decay=0.01, gscale=10.0),
+        _case(rng, (1,), 3, 1.0, 0.9, dampening=0.9, weight_decay=0.5),
+        _case(rng, (2, 5), 1, 0.2, 0.7, dampening=0.3, label="a single step: buf = grad"),
+    ]
+    # a constant gradient: the buffer grows towards g / (1 - momentum)
+    g = np.full((7, 3), 2.0)
+    out.append(Case({"param": np.ones(3), "grads": g, "lr": 0.1, "momentum": 0.9,
+                     "dampening": 0.0, "weight_decay": 0.0},
+                    label="constant gradient 2, p0 = 1, lr=0.1, momentum=0.9 (7 steps)"))
+    # exact zeros in the gradient, non-zero weight decay: only the decay moves those entries
+    z = _case(rng, (3, 3), 5, 0.1, 0.9, dampening=0.2, weight_decay=0.05,
+              label="some gradient entries exactly 0")
+    z.inputs["grads"][:, 0, :] = 0.0
+    out.append(z)
+    if hidden:
+        for _ in range(8):
+            shape = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 4))))
+            out.append(_case(rng, shape, int(rng.integers(2, 9)),
+                             float(rng.choice([0.5, 0.1, 0.03, 0.001])),
+                             float(rng.choice([0.3, 0.6, 0.9, 0.95])),
+                             dampening=float(rng.choice([0.0, 0.0, 0.25, 0.6])),
+                             weight_decay=float(rng.choice([0.0, 0.02, 0.3])),
+                             gscale=float(rng.choice([0.1, 1.0, 100.0]))))
+        out.append(_case(rng, (1, 1), 10, 0.1, 0.999, dampening=0.1, weight_decay=1e-3,
+                         label="momentum close to 1, 10 steps"))
+    return out

@@ -1,0 +1,6 @@
+import numpy as np
+
+
+def rmsprop_step(param, grad, square_avg, lr, alpha=0.99, eps=1e-8):
+    square_avg = alpha * square_avg + (1 - alpha) * grad ** 2
+    return param - lr * grad / (square_avg + eps), square_avg
