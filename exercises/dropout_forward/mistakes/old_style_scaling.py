@@ -1,0 +1,7 @@
+import numpy as np
+
+
+def dropout_forward(x, p, train, u):
+    if not train:
+        return x * (1 - p)
+    return x * (u >= p)

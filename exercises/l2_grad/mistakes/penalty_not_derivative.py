@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def l2_grad(w, grad, weight_decay):
+    return grad + weight_decay / 2 * w ** 2
