@@ -1,0 +1,13 @@
+import numpy as np
+
+
+def maxpool_forward(x: np.ndarray, k: int, stride: int) -> np.ndarray:
+    n, c, h, w = x.shape
+    h_out = h // k
+    w_out = w // k
+    y = np.empty((n, c, h_out, w_out), dtype=x.dtype)
+    for i in range(h_out):
+        for j in range(w_out):
+            window = x[:, :, i * k:(i + 1) * k, j * k:(j + 1) * k]
+            y[:, :, i, j] = window.max(axis=(2, 3))
+    return y
