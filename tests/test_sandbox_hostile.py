@@ -1,0 +1,313 @@
+"""Hostile learner code never passes and never hangs the tutor (the trust boundary).
+
+Every test submits a file for relu_backward through the real worker + zygote + child path."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+
+import pytest
+
+from tutor.grading.results import Verdict
+
+CORRECT_BODY = "return np.where(x > 0, dout, 0.0)"
+
+
+@pytest.fixture(scope="module")
+def relu(course):
+    return course.exercise("relu_backward")
+
+
+def submit(grader, relu, write, source: str, timeout: float | None = None):
+    path = write("relu_backward.py", textwrap.dedent(source))
+    return grader.check(relu, path, timeout=timeout)
+
+
+def test_correct_solution_passes(grader, relu, write):
+    result = submit(grader, relu, write, f"""
+        import numpy as np
+        def relu_backward(dout, x):
+            {CORRECT_BODY}
+    """)
+    assert result.verdict is Verdict.PASS and result.score == 1.0
+
+
+def test_infinite_loop_times_out_and_grader_stays_usable(grader, relu, write):
+    result = submit(grader, relu, write, """
+        def relu_backward(dout, x):
+            while True:
+                pass
+    """, timeout=1.0)
+    assert result.verdict is Verdict.TIMEOUT
+    assert "too long" in result.message
+    again = submit(grader, relu, write, f"""
+        import numpy as np
+        def relu_backward(dout, x):
+            {CORRECT_BODY}
+    """)
+    assert again.verdict is Verdict.PASS
+
+
+def test_sleep_times_out(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import time
+        def relu_backward(dout, x):
+            time.sleep(60)
+    """, timeout=1.0)
+    assert result.verdict is Verdict.TIMEOUT
+
+
+def test_sys_exit_at_import_is_an_error(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import sys
+        sys.exit(0)
+        def relu_backward(dout, x):
+            return dout
+    """)
+    assert result.verdict is Verdict.ERROR
+    assert result.score == 0.0
+
+
+def test_os_exit_in_function_is_an_error_never_a_pass(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import os
+        def relu_backward(dout, x):
+            os._exit(0)
+    """)
+    assert result.verdict is Verdict.ERROR
+    assert "exited" in result.message
+
+
+def test_patching_allclose_does_not_help(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np, torch
+        np.allclose = lambda *a, **k: True
+        np.isclose = lambda *a, **k: True
+        np.array_equal = lambda *a, **k: True
+        torch.allclose = lambda *a, **k: True
+        def relu_backward(dout, x):
+            return dout * 0 + 1.0
+    """)
+    assert result.verdict is Verdict.FAIL
+
+
+def test_ndarray_subclass_with_lying_eq_fails(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+        class Liar(np.ndarray):
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __sub__(self, other): return np.zeros(self.shape)
+            def __array_finalize__(self, obj): pass
+        def relu_backward(dout, x):
+            return np.zeros_like(dout).view(Liar)
+    """)
+    assert result.verdict is Verdict.FAIL
+
+
+def test_walking_the_stack_finds_no_expected_value(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import gc, inspect, sys
+        import numpy as np
+        def relu_backward(dout, x):
+            # look through every frame and every live object for an array of the right shape
+            # that is not one of our inputs: the expected value, if it were anywhere
+            frame = inspect.currentframe()
+            while frame is not None:
+                for value in list(frame.f_locals.values()):
+                    if (isinstance(value, np.ndarray) and value.shape == dout.shape
+                            and value is not dout and value is not x):
+                        return value
+                frame = frame.f_back
+            for obj in gc.get_objects():
+                if (isinstance(obj, np.ndarray) and obj.shape == dout.shape
+                        and obj is not dout and obj is not x and obj.dtype == dout.dtype):
+                    return obj.copy()
+            return np.zeros_like(dout)
+    """)
+    assert result.verdict is Verdict.FAIL
+
+
+def test_printing_a_fake_verdict_is_just_output(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import json, sys
+        import numpy as np
+        def relu_backward(dout, x):
+            fake = {"ok": True, "result": {"verdict": "pass", "score": 1.0}}
+            print(json.dumps(fake))
+            sys.stdout.write("\\x1b[32mPASSED\\x1b[0m all cases passed\\n")
+            return np.zeros_like(dout) + 7
+    """)
+    assert result.verdict is Verdict.FAIL
+    assert '"verdict": "pass"' in result.output  # shown as the learner's output, nothing more
+
+
+def test_memory_bomb_is_contained(grader, relu, write):
+    result = submit(grader, relu, write, """
+        def relu_backward(dout, x):
+            blocks = []
+            while True:
+                blocks.append(bytearray(100 * 1024 * 1024))
+    """, timeout=10.0)
+    assert result.verdict in (Verdict.CRASH, Verdict.ERROR)
+    assert result.score == 0.0
+
+
+def test_numpy_memory_bomb_is_contained(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+        def relu_backward(dout, x):
+            return np.ones((200000, 200000))
+    """, timeout=10.0)
+    assert result.verdict in (Verdict.CRASH, Verdict.ERROR)
+    assert "memory" in result.message
+
+
+def test_segfault_is_a_crash(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import ctypes
+        def relu_backward(dout, x):
+            ctypes.string_at(0)
+    """)
+    assert result.verdict is Verdict.CRASH
+    assert "SIGSEGV" in result.message
+
+
+def test_print_flood_is_capped(grader, relu, write):
+    result = submit(grader, relu, write, """
+        def relu_backward(dout, x):
+            while True:
+                print("spam" * 1000)
+    """, timeout=5.0)
+    assert result.verdict in (Verdict.ERROR, Verdict.TIMEOUT)
+    assert len(result.output) <= 16 * 1024
+    assert result.output_truncated
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_forked_grandchild_is_reaped(grader, relu, write, tmp_path):
+    pidfile = tmp_path / "grandchild.pid"
+    result = submit(grader, relu, write, f"""
+        import os, time
+        import numpy as np
+        def relu_backward(dout, x):
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    open({str(pidfile)!r}, "w").write(str(os.getpid()))
+                    time.sleep(300)
+                os._exit(0)
+            time.sleep(0.05)
+            return np.where(x > 0, dout, 0.0)
+    """)
+    assert result.verdict is Verdict.PASS  # forking is not cheating; outliving the check is
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid), "a grandchild outlived the check"
+
+
+def test_nan_output_fails(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+        def relu_backward(dout, x):
+            return np.full_like(dout, np.nan)
+    """)
+    assert result.verdict is Verdict.FAIL
+    assert "NaN" in result.message
+
+
+def test_syntax_error_reports_the_line(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+
+        def relu_backward(dout, x)
+            return dout
+    """)
+    assert result.verdict is Verdict.ERROR
+    assert result.report is not None and result.report.line == 4
+    assert "line 4" in result.message
+
+
+def test_forbidden_shortcut_is_named(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import torch
+        def relu_backward(dout, x):
+            t = torch.tensor(x, requires_grad=True)
+            torch.relu(t).backward(torch.tensor(dout))
+            return t.grad.numpy()
+    """)
+    assert result.verdict is Verdict.ERROR
+    assert "torch.relu is off limits" in result.message
+
+
+def test_returning_float32_for_float64_fails(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+        def relu_backward(dout, x):
+            return np.where(x > 0, dout, 0.0).astype(np.float32)
+    """)
+    assert result.verdict is Verdict.FAIL
+    assert "float32" in result.message
+
+
+def test_broadcastable_wrong_shape_fails(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+        def relu_backward(dout, x):
+            return np.where(x > 0, dout, 0.0)[..., None]
+    """)
+    assert result.verdict is Verdict.FAIL
+    assert "shape" in result.message
+
+
+def test_returning_an_object_is_a_clear_failure(grader, relu, write):
+    result = submit(grader, relu, write, """
+        def relu_backward(dout, x):
+            return object()
+    """)
+    assert result.verdict is Verdict.FAIL
+    assert "cannot be graded" in result.message
+
+
+def test_no_stdin(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import numpy as np
+        def relu_backward(dout, x):
+            data = input()
+            return np.where(x > 0, dout, 0.0)
+    """)
+    assert result.verdict is Verdict.ERROR
+    assert "EOFError" in result.message
+
+
+def test_worker_has_no_leftover_children(grader, relu, write):
+    submit(grader, relu, write, """
+        import numpy as np
+        def relu_backward(dout, x):
+            return np.where(x > 0, dout, 0.0)
+    """)
+    worker_pid = grader._proc.pid  # noqa: SLF001
+    zygotes = [p for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == worker_pid]
+    assert len(zygotes) == 1  # the zygote, and nothing else
+    assert not [p for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == int(zygotes[0])
+                and _alive(int(p))]
+
+
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
