@@ -1,0 +1,7 @@
+import numpy as np
+
+
+def autoencoder_forward(x, W_enc, b_enc, W_dec, b_dec):
+    code = np.maximum(0.0, x @ W_enc.T + b_enc)
+    recon = code @ W_dec.T + b_dec
+    return code, recon, float(np.sum((recon - x) ** 2))

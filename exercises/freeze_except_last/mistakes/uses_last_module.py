@@ -1,0 +1,6 @@
+def freeze_except_last(model):
+    for p in model.parameters():
+        p.requires_grad = False
+    for p in model[-1].parameters():
+        p.requires_grad = True
+    return model

@@ -1,0 +1,4 @@
+def gram_matrix(features):
+    C, H, W = features.shape
+    F = features.reshape(C, H * W)
+    return F.T @ F / (C * H * W)

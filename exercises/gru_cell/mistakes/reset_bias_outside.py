@@ -1,0 +1,17 @@
+import numpy as np
+
+
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def gru_cell(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    H = h_prev.shape[1]
+    gi = x @ W_ih.T + b_ih
+    gh = h_prev @ W_hh.T + b_hh
+    i_r, i_z, i_n = np.split(gi, 3, axis=1)
+    h_r, h_z, _ = np.split(gh, 3, axis=1)
+    r = sigmoid(i_r + h_r)
+    z = sigmoid(i_z + h_z)
+    n = np.tanh(i_n + r * (h_prev @ W_hh[2 * H:].T) + b_hh[2 * H:])
+    return (1.0 - z) * n + z * h_prev

@@ -1,0 +1,9 @@
+import numpy as np
+
+
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    outputs = []
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W_ih.T + b_ih + h0 @ W_hh.T + b_hh)
+        outputs.append(h)
+    return np.stack(outputs), h

@@ -1,0 +1,11 @@
+import numpy as np
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    s = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        s = s * mask
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    w = w / w.sum(axis=-1, keepdims=True)
+    return w @ v
