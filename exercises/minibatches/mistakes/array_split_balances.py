@@ -1,0 +1,13 @@
+import math
+
+import numpy as np
+
+
+def minibatches(n, batch_size, seed, shuffle=True, drop_last=False):
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    batches = np.array_split(order, math.ceil(n / batch_size)) if n else []
+    if drop_last and batches and len(batches[-1]) < batch_size:
+        batches = batches[:-1]
+    return list(batches)
