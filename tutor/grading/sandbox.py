@@ -85,7 +85,10 @@ def become_subreaper() -> None:
 # The zygote's side
 
 
-def run(request: SandboxRequest) -> SandboxResult:
+def run(request: SandboxRequest, *, cleanup: bool = True) -> SandboxResult:
+    """Run the request in a fresh child. With `cleanup=False` the caller must call
+    `kill_descendants()` afterwards (the zygote does, after replying, to keep it off the
+    learner's wait)."""
     reap_zombies()
     read_fd, write_fd = os.pipe()
     out = tempfile.TemporaryFile()
@@ -108,7 +111,12 @@ def run(request: SandboxRequest) -> SandboxResult:
     exit_code = exit_signal = None
     if status in ("exited",):
         exit_code, exit_signal = _wait_exit(pid, time.monotonic() + 0.5)
-    kill_descendants()
+    try:
+        os.killpg(pid, signal.SIGKILL)  # the child and its ordinary children, at once
+    except (ProcessLookupError, PermissionError):
+        pass
+    if cleanup:
+        kill_descendants()
     elapsed = time.monotonic() - start
     size = out.seek(0, os.SEEK_END)
     out.seek(0)
@@ -162,7 +170,8 @@ def _wait_exit(pid: int, deadline: float) -> tuple[int | None, int | None]:
         time.sleep(0.002)
 
 
-def _children_of(pids: set[int]) -> set[int]:
+def _children_scan(pids: set[int]) -> set[int]:
+    """Children of `pids` by reading every /proc/N/stat (the fallback)."""
     found: set[int] = set()
     try:
         entries = os.listdir("/proc")
@@ -178,30 +187,61 @@ def _children_of(pids: set[int]) -> set[int]:
             continue
         # the command name may contain spaces and parentheses: split after the last ')'
         fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 1 and int(fields[1]) in pids and fields[0] != b"Z":
+        if len(fields) > 1 and int(fields[1]) in pids:
             found.add(int(entry))
     return found
 
 
-def kill_descendants() -> None:
-    """SIGKILL every live process below this one (until none is left), then reap the zombies."""
+def _children(pid: int) -> set[int] | None:
+    """Children of one process from /proc/PID/task/TID/children (None: not supported here)."""
+    found: set[int] = set()
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                found.update(int(x) for x in fh.read().split())
+        except FileNotFoundError:
+            if tid == str(pid):
+                return None
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def descendants(root: int) -> set[int]:
+    tree: set[int] = set()
+    frontier = {root}
+    while frontier:
+        step: set[int] = set()
+        for pid in frontier:
+            kids = _children(pid)
+            step |= _children_scan({pid}) if kids is None else kids
+        frontier = step - tree
+        tree |= frontier
+    return tree
+
+
+def kill_descendants(deadline_s: float = 3.0) -> None:
+    """SIGKILL every process below this one until none is left, reaping them.
+
+    Orphans re-parent to us (we are a subreaper), so a grandchild that escaped its process group
+    with setsid() is still found here."""
     me = os.getpid()
-    for _ in range(50):
-        tree: set[int] = set()
-        frontier = {me}
-        while frontier:
-            frontier = _children_of(frontier) - tree
-            tree |= frontier
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        reap_zombies()
+        tree = descendants(me)
         if not tree:
-            break
+            return
         for pid in tree:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        reap_zombies()
-        time.sleep(0.001)
-    reap_zombies()
+        time.sleep(0.0005)
 
 
 def reap_zombies() -> None:

@@ -96,11 +96,14 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
                 "output_truncated": False, "exit_code": 70, "exit_signal": None, "elapsed": 0.0}
             write_blob(replies, codec.encode(result))
             continue
-        res = sandbox.run(request)
+        res = sandbox.run(request, cleanup=False)
         write_blob(replies, codec.encode({
             "status": res.status, "frames": list(res.frames), "output": res.output,
             "output_truncated": res.output_truncated, "exit_code": res.exit_code,
             "exit_signal": res.exit_signal, "elapsed": res.elapsed}))
+        # Reap the child's whole tree after replying: the learner need not wait for it, and the
+        # next request is read only once it is done.
+        sandbox.kill_descendants()
 
 
 class ZygoteClient:
