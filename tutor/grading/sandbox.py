@@ -45,6 +45,9 @@ OUTPUT_KEEP = 8 * 1024  #: bytes of it kept for the report
 PR_SET_CHILD_SUBREAPER = 36
 
 
+_KEEP_ALIVE: list[Any] = []
+
+
 class ForbiddenShortcut(Exception):
     """Raised when learner code calls a function the exercise asks them to write themselves."""
 
@@ -280,19 +283,28 @@ def _limit_resources(request: SandboxRequest) -> None:
         pass
 
 
-def _patch_forbidden(names: tuple[str, ...]) -> None:
+def _patch_forbidden(names: tuple[str, ...], originals: dict[int, Any],
+                     learner: Any = None) -> None:
+    """Replace forbidden callables by stubs that raise `ForbiddenShortcut`.
+
+    Only modules already imported are patched (importing, say, scipy just to forbid one of its
+    functions would cost every check ~200 ms): this runs once before the learner's file is
+    imported and once after, and the second pass also replaces names the learner bound with
+    `from module import name`."""
     for dotted in names:
         parts = dotted.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            try:
-                owner: Any = importlib.import_module(".".join(parts[:cut]))
-            except ImportError:
+            owner: Any = sys.modules.get(".".join(parts[:cut]))
+            if owner is None:
                 continue
             try:
                 for attr in parts[cut:-1]:
                     owner = getattr(owner, attr)
+                original = getattr(owner, parts[-1])
             except AttributeError:
                 break
+            if id(original) in originals:
+                break  # already a stub
 
             def stub(*_args: Any, _name: str = dotted, **_kwargs: Any) -> Any:
                 raise ForbiddenShortcut(f"{_name} is off limits in this exercise: "
@@ -301,8 +313,16 @@ def _patch_forbidden(names: tuple[str, ...]) -> None:
             try:
                 setattr(owner, parts[-1], stub)
             except (AttributeError, TypeError):
-                pass
+                break
+            originals[id(original)] = stub
+            originals[id(stub)] = stub
+            _KEEP_ALIVE.append(original)  # its id must not be reused while we compare ids
             break
+    if learner is not None:
+        for key, value in list(vars(learner).items()):
+            stub = originals.get(id(value))
+            if stub is not None:
+                setattr(learner, key, stub)
 
 
 def learner_traceback(exc: BaseException, learner_file: str) -> str:
@@ -405,7 +425,8 @@ def _child(request: SandboxRequest, result_fd: int, out_fd: int) -> None:
 
     check = load_check(request.check_path)
     drive = getattr(check, "drive", default_drive)
-    _patch_forbidden(request.forbidden)
+    originals: dict[int, Any] = {}
+    _patch_forbidden(request.forbidden, originals)
     learner_dir = os.path.dirname(os.path.realpath(request.file))
     sys.path.insert(0, learner_dir)
     fn = None
@@ -416,6 +437,7 @@ def _child(request: SandboxRequest, result_fd: int, out_fd: int) -> None:
         module = importlib.util.module_from_spec(spec)
         sys.modules[request.module_name] = module
         spec.loader.exec_module(module)
+        _patch_forbidden(request.forbidden, originals, module)
         fn = getattr(module, request.function, None)
         if fn is None or not callable(fn):
             raise AttributeError(f"{Path(request.file).name} does not define a function "
