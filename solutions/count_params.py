@@ -1,0 +1,28 @@
+"""Reference solution for count_params."""
+
+NO_PARAMS = {"relu", "maxpool2d", "avgpool2d", "flatten", "dropout"}
+
+
+def _layer_params(layer):
+    kind = layer["type"]
+    if kind in NO_PARAMS:
+        return 0
+    if kind == "conv2d":
+        k = layer["kernel"]
+        kh, kw = (k, k) if isinstance(k, int) else k
+        groups = layer.get("groups", 1)
+        if layer["in"] % groups or layer["out"] % groups:
+            raise ValueError("in and out channels must be divisible by groups")
+        weights = layer["out"] * (layer["in"] // groups) * kh * kw   # each filter: in/groups channels
+        return weights + (layer["out"] if layer.get("bias", True) else 0)
+    if kind == "linear":
+        return layer["in"] * layer["out"] + (layer["out"] if layer.get("bias", True) else 0)
+    if kind in ("batchnorm1d", "batchnorm2d"):
+        return 2 * layer["features"] if layer.get("affine", True) else 0   # gamma, beta only
+    if kind == "layernorm":
+        return 2 * layer["features"]
+    raise ValueError(f"unknown layer type {kind!r}")
+
+
+def count_params(layers):
+    return sum(_layer_params(layer) for layer in layers)
