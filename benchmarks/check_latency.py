@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tutor.course import load_course  # noqa: E402
-from tutor.grading.client import Grader  # noqa: E402
+from tutor.course import load_course
+from tutor.grading.client import Grader
 
 EXERCISES = ("relu_backward", "lstm_cell")
 COLD = """
@@ -41,7 +41,7 @@ assert result.passed, result.message
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -36,8 +36,8 @@ def test_lessons_are_numbered_in_order_without_gaps():
 
 
 def test_core_exercises_have_their_signatures():
-    import inspect
     import importlib.util
+    import inspect
 
     expected = {
         "relu_backward": ["dout", "x"],

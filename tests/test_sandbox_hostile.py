@@ -311,7 +311,7 @@ def test_worker_has_no_leftover_children(grader, relu, write):
         def relu_backward(dout, x):
             return np.where(x > 0, dout, 0.0)
     """)
-    worker_pid = grader._proc.pid  # noqa: SLF001
+    worker_pid = grader._proc.pid
     zygotes = [p for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == worker_pid]
     assert len(zygotes) == 1  # the zygote, and nothing else
 

@@ -84,11 +84,9 @@ class Session:
         return [Hint(i + 1, len(exercise.hints), exercise.hints[i]) for i in range(n)]
 
     def real_attempts(self, exercise: Exercise) -> int:
+        """Checks of code that differs from the starter: what unlocks the solution."""
         starter = code_hash(exercise.starter_path.read_bytes())
-        rows = self.progress._rows(  # noqa: SLF001 - one query, kept next to its rule
-            "SELECT count(DISTINCT code_hash) FROM attempts WHERE exercise=? AND code_hash!=?",
-            (exercise.id, starter))
-        return int(rows[0][0])
+        return self.progress.distinct_attempts(exercise.id, excluding_hash=starter)
 
     def solution(self, exercise: Exercise, *, force: bool = False) -> str:
         if exercise.solution_path is None:

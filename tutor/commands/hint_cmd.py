@@ -8,7 +8,13 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from tutor.commands.common import add_pack_option, add_workspace_option, find_exercise, load, usage_errors
+from tutor.commands.common import (
+    add_pack_option,
+    add_workspace_option,
+    find_exercise,
+    load,
+    usage_errors,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

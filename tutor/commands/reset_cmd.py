@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from tutor.commands.common import add_pack_option, add_workspace_option, find_exercise, load, usage_errors
+from tutor.commands.common import (
+    add_pack_option,
+    add_workspace_option,
+    find_exercise,
+    load,
+    usage_errors,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,13 @@ import argparse
 from rich.console import Console
 from rich.syntax import Syntax
 
-from tutor.commands.common import add_pack_option, add_workspace_option, find_exercise, load, usage_errors
+from tutor.commands.common import (
+    add_pack_option,
+    add_workspace_option,
+    find_exercise,
+    load,
+    usage_errors,
+)
 from tutor.exitcodes import ExitCode
 
 

@@ -12,8 +12,8 @@ import os
 import select
 import sys
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -21,7 +21,12 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from tutor.commands.common import add_pack_option, add_workspace_option, find_exercise, load, usage_errors
+from tutor.commands.common import (
+    add_pack_option,
+    add_workspace_option,
+    find_exercise,
+    usage_errors,
+)
 from tutor.exitcodes import ExitCode
 
 POLL = 0.1

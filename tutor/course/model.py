@@ -74,7 +74,7 @@ class QuizQuestion:
     def is_choice(self) -> bool:
         return bool(self.choices)
 
-    def grade(self, response: str | int | float) -> tuple[bool, str]:
+    def grade(self, response: str | float) -> tuple[bool, str]:
         """Return (correct, explanation) for a learner's response."""
         if self.is_choice:
             try:

@@ -94,7 +94,7 @@ def run(request: SandboxRequest, *, cleanup: bool = True) -> SandboxResult:
     learner's wait)."""
     reap_zombies()
     read_fd, write_fd = os.pipe()
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child is gone
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: never returns

@@ -165,11 +165,12 @@ class ProgressStore:
     def attempts(self, exercise: str) -> int:
         return int(self._rows("SELECT count(*) FROM attempts WHERE exercise=?", (exercise,))[0][0])
 
-    def real_attempts(self, exercise: str) -> int:
-        """Attempts with distinct code that got past the starter (not `error` on untouched code)."""
+    def distinct_attempts(self, exercise: str, excluding_hash: str = "") -> int:
+        """How many different versions of the code were checked (not counting `excluding_hash`,
+        the untouched starter's)."""
         return int(self._rows(
-            "SELECT count(DISTINCT code_hash) FROM attempts WHERE exercise=? AND "
-            "verdict IN ('pass', 'fail', 'timeout', 'crash', 'error')", (exercise,))[0][0])
+            "SELECT count(DISTINCT code_hash) FROM attempts WHERE exercise=? AND code_hash!=?",
+            (exercise, excluding_hash))[0][0])
 
     def best_score(self, exercise: str) -> float:
         row = self._rows("SELECT max(score) FROM attempts WHERE exercise=?", (exercise,))[0]
