@@ -130,6 +130,36 @@ def test_walking_the_stack_finds_no_expected_value(grader, relu, write):
     assert result.verdict is Verdict.FAIL
 
 
+def test_reading_the_workers_memory_is_refused(grader, relu, write):
+    # the child's ancestors (zygote, worker) are found through /proc and their memory read
+    result = submit(grader, relu, write, """
+        import os
+        import numpy as np
+        def ancestors():
+            pid = os.getpid()
+            while pid > 1:
+                with open(f"/proc/{pid}/stat") as fh:
+                    pid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                yield pid
+        def relu_backward(dout, x):
+            read = []
+            for pid in list(ancestors())[:2]:   # the zygote and the worker
+                try:
+                    with open(f"/proc/{pid}/maps") as maps:
+                        start = int(maps.readline().split("-")[0], 16)
+                    with open(f"/proc/{pid}/mem", "rb") as mem:
+                        mem.seek(start)
+                        mem.read(16)
+                    read.append(pid)
+                except OSError:
+                    pass
+            if read:
+                return np.full_like(dout, 123.0)   # a marker: memory was readable
+            return np.where(x > 0, dout, 0.0)
+    """)
+    assert result.verdict is Verdict.PASS, "a child could read the worker's or zygote's memory"
+
+
 def test_printing_a_fake_verdict_is_just_output(grader, relu, write):
     result = submit(grader, relu, write, """
         import json, sys

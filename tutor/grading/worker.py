@@ -79,6 +79,7 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
     from tutor.grading import codec, sandbox
 
     sandbox.become_subreaper()
+    sandbox.make_undumpable()
     while True:
         blob = read_blob(requests)
         if blob is None:
@@ -202,6 +203,9 @@ def main() -> int:
     pin_threads()
     warm_up()
     zygote = ZygoteClient()  # before any reference exists in this process
+    from tutor.grading.sandbox import make_undumpable
+
+    make_undumpable()  # learner children cannot read our memory through /proc/PID/mem
     from tutor.grading.checker import Checker
 
     checker = Checker(zygote.run)
