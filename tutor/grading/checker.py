@@ -10,6 +10,7 @@ edit-check loop and a batch of submissions pay for the PyTorch oracle once."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 import zlib
@@ -159,6 +160,10 @@ class Checker:
         total = len(cases)
         if first_bad is None:
             message = f"all {total} cases passed"
+        elif hidden and report is not None:
+            # hidden cases: the redacted problem, no label (labels may spell out the inputs)
+            message = (f"{total - n_pass} of {total} hidden cases failed; first: hidden case "
+                       f"{first_bad + 1}: {report.problem}")
         else:
             where = f"case {first_bad + 1}" + (f" ({cases[first_bad].label})"
                                                if cases[first_bad].label else "")
@@ -170,8 +175,9 @@ class Checker:
             duration_ms=(time.monotonic() - start) * 1000, message=message,
             diagnosis=mistake.diagnosis if mistake else None,
             mistake=mistake.id if mistake else None, report=report,
-            output=result.output.decode("utf-8", "replace"),
-            output_truncated=result.output_truncated,
+            output=_hidden_output(result.output) if hidden
+            else result.output.decode("utf-8", "replace"),
+            output_truncated=result.output_truncated and not hidden,
             case_verdicts=tuple(o.status for o in outcomes),
         )
 
@@ -302,22 +308,143 @@ def _preview(value: Any) -> str:
 
 def build_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome, seed: str,
                  hidden: bool) -> FailureReport:
+    if hidden:
+        return _hidden_report(index, cases, outcome, seed)
     case = cases[index]
     inputs = codec.decode(case.inputs)
     summaries = tuple(
         InputSummary(name, describe(v) if not isinstance(v, (int, float, str, bool))
-                     or hidden else repr(v),
-                     "" if hidden else _preview(v))
+                     else repr(v), _preview(v))
         for name, v in inputs.items())
     mismatch = outcome.mismatch.to_dict() if outcome.mismatch else None
-    if mismatch and hidden:
-        mismatch["worst"] = []  # say which property failed, never the hidden values
     error = outcome.error or {}
     expected = describe(case.expected) if not isinstance(case.expected, Raised) else (
         f"raises {case.expected.type_name}")
     got = describe(outcome.value) if outcome.value is not None else ""
     return FailureReport(
-        case_index=index, cases_total=len(cases), label=case.label, seed=seed, hidden=hidden,
+        case_index=index, cases_total=len(cases), label=case.label, seed=seed, hidden=False,
         inputs=summaries, problem=outcome.problem, expected=expected, got=got,
         mismatch=mismatch, error_type=error.get("type") if error else None,
         traceback=str(error.get("traceback", "")), line=error.get("line"))
+
+
+# -- hidden cases -------------------------------------------------------------------------------
+# A hidden report says which property failed (shape, dtype, finiteness, how many values differ
+# and by how much) and never a hidden value: no input values or scalars, no expected or received
+# scalars, no worst-value excerpt, no case label (labels may spell out the inputs), and no
+# learner-produced text (exception messages, exit codes, printed output, the source lines in a
+# traceback), because learner code can read the hidden inputs and smuggle them out through any of
+# those. Array shapes and dtypes stay: they are what "wrong shape" is about.
+
+HIDDEN_OUTPUT_NOTE = "(printed output is not shown for hidden cases)"
+_TB_FRAME = re.compile(r'^  File "[^"\n]*", line (\d+), in ([A-Za-z_][A-Za-z0-9_<>]*)$')
+
+
+def kind_of(value: Any) -> str:
+    """Like `describe`, without any value: `float64 array (3, 4)`, `int`, `tuple of 2`."""
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype} scalar" if value.ndim == 0 else \
+            f"{value.dtype} array {tuple(value.shape)}"
+    if isinstance(value, Raised):
+        return f"raised {value.type_name}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of {len(value)}"
+    if isinstance(value, dict):
+        return f"dict of {len(value)}"
+    return "None" if value is None else type(value).__name__
+
+
+def _one_digit(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(f"{value:.0e}")
+
+
+def _hidden_output(output: bytes) -> str:
+    return HIDDEN_OUTPUT_NOTE if output else ""
+
+
+def _hidden_mismatch(m: Mismatch, expected: Any, got: Any) -> tuple[str, dict[str, Any]]:
+    """The failed property in words, and the mismatch dict with every value removed."""
+    if m.kind in ("values", "nonfinite") and m.n_total > 1:
+        what = "are NaN or infinite where the reference is finite" if m.kind == "nonfinite" \
+            else "differ from the reference"
+        text = f"{m.where}: {m.n_bad} of {m.n_total} values {what}"
+        # errors to one significant digit: enough to tell float drift from a wrong formula,
+        # too little to rebuild a hidden value from (returning zeros makes max abs = max |ref|)
+        errors = (_one_digit(m.max_abs), _one_digit(m.max_rel))
+        if m.kind == "values" and errors[0] is not None:
+            text += f" (max abs error about {errors[0]:.0e}" + (
+                f", max rel error about {errors[1]:.0e})" if errors[1] is not None else ")")
+    else:
+        errors = (None, None)
+        text = {
+            "values": f"{m.where}: the value differs from the reference",
+            "nonfinite": f"{m.where}: the value is NaN or infinite where the reference is finite",
+            "shape": f"{m.where}: {m.message}",
+            "dtype": f"{m.where}: {m.message}",
+            "structure": f"{m.where}: expected {kind_of(expected)}, got {kind_of(got)}",
+            "type": f"{m.where}: expected {kind_of(expected)}, got {kind_of(got)}",
+            "raises": f"{m.where}: {kind_of(got)} instead of returning {kind_of(expected)}",
+            "no_raise": f"{m.where}: expected "
+                        f"{expected.type_name if isinstance(expected, Raised) else 'an error'}"
+                        f" to be raised, but it "
+                        + (kind_of(got) if isinstance(got, Raised) else
+                           f"returned {kind_of(got)}"),
+        }.get(m.kind, f"{m.where}: the output does not match ({m.kind})")
+    redacted = {"kind": m.kind, "where": m.where, "message": text,
+                "max_abs_error": errors[0], "max_rel_error": errors[1],
+                "mismatched": m.n_bad, "elements": m.n_total, "worst": [],
+                "expected": kind_of(expected), "got": kind_of(got)}
+    return text, redacted
+
+
+def _hidden_traceback(traceback_text: str, error_type: str) -> str:
+    """Only `line N, in function` for each of the learner's frames, and the exception type."""
+    frames = [f"  line {m.group(1)}, in {m.group(2)}"
+              for m in map(_TB_FRAME.match, traceback_text.splitlines()) if m]
+    head = ["Traceback (your code; messages are not shown for hidden cases):"] if frames else []
+    return "\n".join([*head, *frames, error_type]) + "\n" if error_type else ""
+
+
+def _hidden_problem(outcome: CaseOutcome, case: PreparedCase, error: dict[str, Any]) -> str:
+    if outcome.status == "pass":
+        return ""
+    kind = error.get("kind")
+    err_type = str(error.get("type") or "an exception")
+    if outcome.mismatch is not None:
+        return _hidden_mismatch(outcome.mismatch, case.expected, outcome.value)[0]
+    if kind == "exit":
+        return "called sys.exit(): return a value instead"
+    if kind == "forbidden":
+        return "called a shortcut this exercise forbids (the exercise's hints say which)"
+    if kind in ("memory", "output_flood") or not error:
+        return outcome.problem  # our own words: no learner text in them
+    if kind in ("unsendable", "garbled"):
+        return "returned something that cannot be graded (not plain numbers or arrays)"
+    if err_type == "SyntaxError" and error.get("line"):
+        return f"syntax error on line {int(error['line'])}"
+    if err_type == "NotImplementedError" and error.get("stage") != "import":
+        return outcome.problem
+    where = " (while importing your file)" if error.get("stage") == "import" else ""
+    return f"raised {err_type}{where}"
+
+
+def _hidden_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome,
+                   seed: str) -> FailureReport:
+    case = cases[index]
+    inputs = codec.decode(case.inputs)
+    summaries = tuple(InputSummary(name, kind_of(v), "") for name, v in inputs.items())
+    error = outcome.error or {}
+    mismatch = None
+    if outcome.mismatch is not None:
+        mismatch = _hidden_mismatch(outcome.mismatch, case.expected, outcome.value)[1]
+    err_type = error.get("type") if error else None
+    line = error.get("line")
+    return FailureReport(
+        case_index=index, cases_total=len(cases), label="", seed=seed, hidden=True,
+        inputs=summaries, problem=_hidden_problem(outcome, case, error),
+        expected=f"raises {case.expected.type_name}" if isinstance(case.expected, Raised)
+        else kind_of(case.expected),
+        got=kind_of(outcome.value) if outcome.value is not None else "",
+        mismatch=mismatch, error_type=str(err_type) if err_type else None,
+        traceback=_hidden_traceback(str(error.get("traceback", "")), str(err_type or "")),
+        line=int(line) if isinstance(line, int) else None)

@@ -1,7 +1,10 @@
 """Prove an exercise is sound: the solution passes, the starter fails, every known mistake fails
 and is named, the references are finite, the metadata is complete.
 
-Used by `dltutor validate`, the content tests and the exercise authors' loop."""
+Used by `dltutor validate`, the content tests and the exercise authors' loop. Grading with a
+secret seed (`dltutor grade --seed`) runs the hidden cases of a seed nobody has tried, so the
+solution and the references are also proved on the hidden cases of a second seed (`ALT_SEED`,
+or the seed given)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ from tutor.grading.results import Verdict
 
 MIN_HINTS = 2
 MIN_MISTAKES = 3
+MIN_STATEMENT_CHARS = 80
+ALT_SEED = 20240611  #: a stand-in for an instructor's secret seed
+SCAFFOLD_MARKER = "dltutor-scaffold"  #: left in files `dltutor new` wrote and nobody edited yet
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class ExerciseValidation:
     exercise: str
     problems: tuple[str, ...]
     facts: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  #: worth a look, never a failure (e.g. scaffold text left in)
 
     @property
     def ok(self) -> bool:
@@ -30,7 +37,19 @@ class ExerciseValidation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "ok": self.ok, "problems": list(self.problems),
-                "facts": self.facts}
+                "notes": list(self.notes), "facts": self.facts}
+
+
+def _defines(path: Path, function: str) -> str | None:
+    """None when `path` parses and defines `function`, else what is wrong."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError as exc:
+        return f"has a syntax error: {exc}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot be read: {exc}"
+    names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    return None if function in names else f"does not define {function}()"
 
 
 def metadata_problems(exercise: Exercise, *, strict_counts: bool = True) -> list[str]:
@@ -41,54 +60,92 @@ def metadata_problems(exercise: Exercise, *, strict_counts: bool = True) -> list
     if strict_counts and len(exercise.mistakes) < MIN_MISTAKES:
         problems.append(f"declares {len(exercise.mistakes)} known mistakes; at least "
                         f"{MIN_MISTAKES} are needed")
+    declared = {m.id for m in exercise.mistakes}
     for mistake in exercise.mistakes:
         if not mistake.path.is_file():
             problems.append(f"mistake {mistake.id!r} has no file {mistake.path}")
+        elif (why := _defines(mistake.path, exercise.function)) is not None:
+            problems.append(f"mistakes/{mistake.id}.py {why}")
+    mistakes_dir = exercise.directory / "mistakes"
+    if mistakes_dir.is_dir():
+        for stray in sorted(mistakes_dir.glob("*.py")):
+            if stray.stem not in declared and not stray.stem.startswith("_"):
+                problems.append(f"mistakes/{stray.name} has no [[mistakes]] entry with id "
+                                f"{stray.stem!r} in exercise.toml (add one with a diagnosis)")
     if exercise.solution_path is None:
         problems.append(f"has no solution (solutions/{exercise.id}.py)")
+    elif (why := _defines(exercise.solution_path, exercise.function)) is not None:
+        problems.append(f"solutions/{exercise.id}.py {why}")
     statement = exercise.statement_path.read_text(encoding="utf-8") if \
         exercise.statement_path.is_file() else ""
-    if len(statement.strip()) < 80:
+    if len(statement.strip()) < MIN_STATEMENT_CHARS:
         problems.append("README.md (the task statement) is missing or too short")
     if not exercise.summary:
         problems.append("exercise.toml has no summary (one line shown in lists)")
+    if exercise.points <= 0:
+        problems.append(f"points must be positive (got {exercise.points:g})")
+    if exercise.timeout <= 0:
+        problems.append(f"timeout must be positive (got {exercise.timeout:g})")
     starter = exercise.starter_path.read_text(encoding="utf-8")
-    try:
-        tree = ast.parse(starter)
-        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
-        if exercise.function not in names:
-            problems.append(f"starter.py does not define {exercise.function}()")
-    except SyntaxError as exc:
-        problems.append(f"starter.py has a syntax error: {exc}")
+    if (why := _defines(exercise.starter_path, exercise.function)) is not None:
+        problems.append(f"starter.py {why}")
     if "NotImplementedError" not in starter:
         problems.append("starter.py should raise NotImplementedError until done")
+    return problems
+
+
+def scaffold_notes(exercise: Exercise) -> list[str]:
+    """Files `dltutor new` wrote that still hold its example: valid, but not yet yours."""
+    paths = [exercise.toml_path, exercise.statement_path, exercise.starter_path,
+             exercise.check_path, *(m.path for m in exercise.mistakes)]
+    if exercise.solution_path:
+        paths.append(exercise.solution_path)
+    left = [p for p in paths if p.is_file() and SCAFFOLD_MARKER in p.read_text(encoding="utf-8")]
+    return [(f"{len(left)} file(s) still hold the example `dltutor new` wrote: replace it, then "
+            f"delete the '{SCAFFOLD_MARKER}' lines")] if left else []
+
+
+def _audit_problems(audit: dict[str, Any], label: str) -> list[str]:
+    problems = []
+    for kind in ("public", "hidden"):
+        if audit[kind]["cases"] == 0:
+            problems.append(f"cases() returned no {kind} cases{label}")
+        if audit[kind]["nonfinite_references"]:
+            problems.append(f"the reference is NaN/inf on {kind} case(s) "
+                            f"{audit[kind]['nonfinite_references']}{label}: fix the case "
+                            "generator")
     return problems
 
 
 def validate_exercise(grader: Grader, exercise: Exercise, *, seed: int | None = None,
                       strict_counts: bool = True) -> ExerciseValidation:
     problems = metadata_problems(exercise, strict_counts=strict_counts)
+    notes = scaffold_notes(exercise)
     facts: dict[str, Any] = {"mistakes": len(exercise.mistakes), "hints": len(exercise.hints)}
+    alt_seed = ALT_SEED if seed is None else seed
     try:
         audit = grader.audit(exercise, seed)
+        alt_audit = audit if alt_seed == seed else grader.audit(exercise, alt_seed)
     except Exception as exc:  # noqa: BLE001 - a broken check.py is a finding, not a crash
-        return ExerciseValidation(exercise.id, (*problems, f"check.py failed: {exc}"), facts)
+        return ExerciseValidation(exercise.id, (*problems, f"check.py failed: {exc}"), facts,
+                                  tuple(notes))
     facts["cases"] = audit["public"]["cases"]
     facts["hidden_cases"] = audit["hidden"]["cases"]
-    for kind in ("public", "hidden"):
-        if audit[kind]["cases"] == 0:
-            problems.append(f"cases() returned no {kind} cases")
-        if audit[kind]["nonfinite_references"]:
-            problems.append(f"the reference is NaN/inf on {kind} case(s) "
-                            f"{audit[kind]['nonfinite_references']}: fix the case generator")
+    problems += _audit_problems(audit, "")
+    if alt_audit is not audit:
+        problems += _audit_problems(alt_audit, f" with seed {alt_seed}")
     if exercise.solution_path:
         result = grader.check(exercise, exercise.solution_path, seed=seed)
         facts["solution_ms"] = round(result.duration_ms, 1)
         if result.verdict is not Verdict.PASS:
             problems.append(f"the solution does not pass: {result.message}")
-        hidden = grader.check(exercise, exercise.solution_path, seed=seed, hidden=True)
-        if hidden.verdict is not Verdict.PASS:
-            problems.append(f"the solution does not pass the hidden cases: {hidden.message}")
+        for hidden_seed in dict.fromkeys((seed, alt_seed)):
+            hidden = grader.check(exercise, exercise.solution_path, seed=hidden_seed,
+                                  hidden=True)
+            if hidden.verdict is not Verdict.PASS:
+                which = "" if hidden_seed is None else f" with seed {hidden_seed}"
+                problems.append(f"the solution does not pass the hidden cases{which}: "
+                                f"{hidden.message}")
     starter = grader.check(exercise, exercise.starter_path, seed=seed)
     if starter.verdict is Verdict.PASS:
         problems.append("the starter passes the check: the cases are too weak")
@@ -101,7 +158,11 @@ def validate_exercise(grader: Grader, exercise: Exercise, *, seed: int | None = 
         elif result.mistake != mistake.id:
             named = f"named {result.mistake!r}" if result.mistake else "not recognised"
             problems.append(f"mistake {mistake.id!r} fails ({result.verdict}) but is {named}")
-    return ExerciseValidation(exercise.id, tuple(problems), facts)
+        hidden = grader.check(exercise, mistake.path, seed=alt_seed, hidden=True)
+        if hidden.verdict is Verdict.PASS:
+            problems.append(f"mistake {mistake.id!r} passes the hidden cases with seed "
+                            f"{alt_seed}: the hidden cases must show it too")
+    return ExerciseValidation(exercise.id, tuple(problems), facts, tuple(notes))
 
 
 def solution_source(path: Path) -> str:

@@ -1,0 +1,2 @@
+def scale_add(x, a, b):
+    return b * x + a

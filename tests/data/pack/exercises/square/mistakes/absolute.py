@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def square(x):
+    return np.abs(x)

@@ -1,0 +1,3 @@
+def relu_backward(dout, x):
+    while True:  # an infinite loop
+        pass

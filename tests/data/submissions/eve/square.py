@@ -1,0 +1,2 @@
+def squared(x):  # the wrong function name
+    return x * x

@@ -1,0 +1,196 @@
+"""`dltutor grade` as CI and instructors run it: exit codes, usage errors, the text a person
+reads, the GitHub Actions workflow in docs/ (its own commands, run as written) and the Gradescope
+run_autograder script."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data"
+TINY = DATA / "sets" / "tiny.toml"
+SUBS = DATA / "submissions"
+WORKFLOW = REPO / "docs" / "github-actions-grade.yml"
+RUN_AUTOGRADER = REPO / "docs" / "gradescope" / "run_autograder"
+
+
+def env(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.endswith("_SEED")}
+    base["PYTHONPATH"] = str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    base.update(extra)
+    return base
+
+
+def dltutor(*args: str, cwd: Path = REPO, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tutor", *args], cwd=cwd, env=env(**extra),
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+# -- usage errors: exit 2, one clear line, no worker started ----------------------------------
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--set", "nope.toml", str(SUBS / "alice")], "set file nope.toml does not exist"),
+    (["--set", str(TINY), str(SUBS / "nobody")], "does not exist"),
+    (["--set", str(TINY), str(SUBS / "alice" / "square.py")], "is not a folder"),
+    (["--set", str(TINY), str(SUBS / "alice"), str(SUBS / "bob"), "--format", "gradescope"],
+     "describes one submission"),
+    (["--set", str(DATA / "sets" / "tiny_hidden.toml"), str(SUBS / "alice")],
+     "give the secret seed with --seed S or in $TINY_SEED"),
+    (["--set", str(TINY), str(SUBS / "alice"), "--pack", "no/such/pack"], "does not exist"),
+    (["--set", str(TINY), str(SUBS / "alice"), "--timeout", "0"], "--timeout must be positive"),
+    (["--set", str(TINY), str(SUBS / "alice"), "--also", "pdf=x.pdf"], "FORMAT=PATH"),
+])
+def test_usage_errors_exit_2(args, words):
+    out = dltutor("grade", *args)
+    assert out.returncode == 2, out.stderr
+    assert words in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unknown_exercise_in_a_set_exits_2(tmp_path):
+    (tmp_path / "hw.toml").write_text('[[exercises]]\nid = "relu_backward"\n'
+                                      '[[exercises]]\nid = "no_such_thing"\n')
+    out = dltutor("grade", "--set", str(tmp_path / "hw.toml"), str(SUBS / "alice"))
+    assert out.returncode == 2
+    assert "unknown exercise id(s): no_such_thing" in out.stderr
+
+
+# -- what a person reads ----------------------------------------------------------------------
+
+
+def test_text_report_and_min_score_exit_code(tmp_path):
+    out = dltutor("grade", "--set", str(TINY), str(SUBS / "alice"), str(SUBS / "bob"),
+                  "--min-score", "20", "--jobs", "1", COLUMNS="100")
+    assert out.returncode == 1, out.stderr  # bob is below 20 points
+    text = out.stdout
+    assert re.search(r"alice · 35/35 points \(100%\)\s+✔ reaches the minimum", text)
+    assert re.search(r"bob · [\d.]+/35 points .*✘ below the minimum of 20", text)
+    assert "Likely mistake: You let the gradient through" in text  # the table wraps the rest
+    assert "no square.py in this submission" in text
+    assert "Class summary · Tiny homework" in text and "Per exercise" in text
+    assert "grading 2 submissions × 3 exercises with 1 worker" in out.stderr
+    assert "1 below --min-score 20: bob" in out.stderr
+
+
+def test_json_to_stdout_and_other_formats_to_files(tmp_path):
+    out = dltutor("grade", "--set", str(TINY), str(SUBS / "alice"), "--format", "json",
+                  "--also", f"csv={tmp_path / 'g.csv'}", "--also",
+                  f"junit={tmp_path / 'sub' / 'j.xml'}", "--min-score", "35")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["submissions"][0]["score"] == 35.0 and doc["submissions"][0]["passed"]
+    assert (tmp_path / "g.csv").read_text().splitlines()[1] == "alice,10,20,5,35,35"
+    assert ET.parse(tmp_path / "sub" / "j.xml").getroot().get("failures") == "0"
+
+
+# -- the GitHub Actions workflow in docs/ -------------------------------------------------------
+
+
+def workflow_commands() -> list[str]:
+    """The workflow's one-line `run: dltutor ...` steps, in order."""
+    commands = [m.group(1) for m in re.finditer(r"^\s*run: (dltutor .+)$", WORKFLOW.read_text(),
+                                                 re.MULTILINE)]
+    assert len(commands) == 2, "the workflow should validate, then grade"
+    return commands
+
+
+def test_the_github_workflow_commands_run_as_written(tmp_path):
+    shutil.copytree(DATA / "pack", tmp_path / "pack")
+    (tmp_path / "sets").mkdir()
+    (tmp_path / "sets" / "hw2.toml").write_text(
+        'title = "Homework 2"\npacks = ["../pack"]\n\n[hidden]\n\n'
+        '[[exercises]]\nid = "relu_backward"\npoints = 10\n\n'
+        '[[exercises]]\nid = "scale_add"\npoints = 20\n')
+    for name in ("alice", "bob", "frank"):
+        shutil.copytree(SUBS / name, tmp_path / "submissions" / name)
+    for command in workflow_commands():
+        shell = command.replace("dltutor ", f"{sys.executable} -m tutor ", 1)
+        out = subprocess.run(["bash", "-c", shell], cwd=tmp_path, capture_output=True,
+                             text=True, env=env(DLTUTOR_SEED="31337"), timeout=300, check=False)
+        assert out.returncode == 0, f"{command}\n{out.stdout}\n{out.stderr}"
+    reports = tmp_path / "reports"
+    junit = ET.parse(reports / "junit.xml").getroot()
+    assert [s.get("name") for s in junit] == ["alice", "bob", "frank"]
+    grades = json.loads((reports / "grades.json").read_text())
+    assert grades["hidden"] is True
+    assert grades["submissions"][0]["score"] == 30.0
+    rows = list(csv.reader((reports / "grades.csv").open()))
+    assert rows[0] == ["submission", "relu_backward", "scale_add", "total", "max_score"]
+    assert [r[0] for r in rows[1:]] == ["alice", "bob", "frank"]
+
+
+# -- the Gradescope autograder script -------------------------------------------------------------
+
+
+def test_gradescope_run_autograder_writes_results(tmp_path):
+    root = tmp_path / "autograder"
+    shutil.copytree(DATA / "pack", root / "source" / "pack")
+    (root / "source" / "hw2.toml").write_text(
+        'title = "Homework 2"\npacks = ["pack"]\n\n[hidden]\n\n'
+        '[[exercises]]\nid = "scale_add"\npoints = 20\n\n[[exercises]]\nid = "square"\n')
+    (root / "source" / "secret_seed.txt").write_text("27182818\n")
+    shutil.copytree(SUBS / "bob", root / "submission")
+    bin_dir = tmp_path / "bin"  # `dltutor` on PATH, as `pip install dltutor` would put it
+    bin_dir.mkdir()
+    (bin_dir / "dltutor").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tutor "$@"\n')
+    (bin_dir / "dltutor").chmod(0o755)
+    out = subprocess.run(["bash", str(RUN_AUTOGRADER)], capture_output=True, text=True,
+                         env=env(AUTOGRADER_ROOT=str(root),
+                                 PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}"),
+                         timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0.0
+    assert "Graded on hidden cases" in results["output"]
+    assert "Missing files: square.py." in results["output"]
+    scale, square = results["tests"]
+    assert scale["status"] == "failed" and "hidden case 1" in scale["output"]
+    assert "You swapped a and b" in scale["output"]  # the known mistake, named on hidden cases
+    assert square["max_score"] == 5.0 and square["status"] == "failed"
+
+
+def test_gradescope_run_autograder_reports_a_broken_setup(tmp_path):
+    root = tmp_path / "autograder"
+    (root / "source").mkdir(parents=True)
+    (root / "submission").mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dltutor").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tutor "$@"\n')
+    (bin_dir / "dltutor").chmod(0o755)
+    out = subprocess.run(["bash", str(RUN_AUTOGRADER)], capture_output=True, text=True,
+                         env=env(AUTOGRADER_ROOT=str(root),
+                                 PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}"),
+                         timeout=300, check=False)
+    assert out.returncode == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0 and "exit code 2" in results["output"]
+
+
+# -- the headless line ----------------------------------------------------------------------------
+
+HEADLESS = ["tutor.grading.sets", "tutor.grading.batch", "tutor.grading.gradebook",
+            "tutor.grading.formats.text", "tutor.grading.formats.json_report",
+            "tutor.grading.formats.junit", "tutor.grading.formats.gradescope",
+            "tutor.grading.formats.csv_report", "tutor.commands.grade_cmd",
+            "tutor.commands.new_cmd", "tutor.commands.validate_cmd", "tutor.course.scaffold"]
+
+
+def test_grading_modules_load_neither_textual_nor_torch():
+    code = ("import sys, importlib\n"
+            f"for name in {HEADLESS!r}:\n    importlib.import_module(name)\n"
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env(), check=True, cwd=REPO)
+    loaded = set(out.stdout.split())
+    assert "textual" not in loaded and "torch" not in loaded

@@ -1,0 +1,33 @@
+"""Output formats of `dltutor grade`: each a pure function `render(report) -> str`.
+
+One module per format, each depending only on the frozen values in `gradebook.py`, so a format
+can be locked by a golden file and none can disagree with another about a score."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tutor.grading.gradebook import GradeReport
+
+FORMATS = ("text", "json", "junit", "gradescope", "csv")
+SINGLE_SUBMISSION = ("gradescope",)  #: formats that describe exactly one submission
+
+
+def renderer(name: str) -> Callable[[GradeReport], str]:
+    """The `render` function of the format called `name` (one of FORMATS)."""
+    from importlib import import_module
+
+    module = {"text": "text", "json": "json_report", "junit": "junit",
+              "gradescope": "gradescope", "csv": "csv_report"}[name]
+    render: Callable[[GradeReport], str] = import_module(f"tutor.grading.formats.{module}").render
+
+    def encodable(report: GradeReport) -> str:
+        return valid_unicode(render(report))
+
+    return encodable
+
+
+def valid_unicode(text: str) -> str:
+    """Lone surrogates (from an exception message, or a folder name that is not UTF-8) become
+    U+FFFD, so every report can be written as UTF-8."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
