@@ -55,3 +55,60 @@ def write(tmp_path: Path):
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+
+
+# -- the Textual app (tests/test_app_*.py) -------------------------------------------------------
+
+MINI_COURSE = REPO / "tests" / "data" / "mini_course"
+
+
+@pytest.fixture
+def tutor_app(tmp_path: Path, grader):
+    """tutor_app(course=None, workspace=None, **options) -> a `DLTutorApp` on the real course
+    (or `course`), with its own workspace under tmp_path and the session-wide grader (which the
+    app then leaves running when it exits)."""
+    from tutor.app.app import DLTutorApp
+    from tutor.progress import ProgressStore
+    from tutor.session import Session
+    from tutor.workspace import Workspace
+
+    sessions = []
+
+    def make(course=None, workspace: Path | None = None, **options):
+        from tutor.course import load_course
+
+        ws = Workspace.open(workspace or tmp_path / "workspace")
+        session = Session(course or load_course(), ws, ProgressStore(ws.progress_path),
+                          grader=grader)
+        sessions.append(session)
+        return DLTutorApp(session, close_session=False, **options)
+
+    yield make
+    for session in sessions:
+        session.progress.close()
+
+
+@pytest.fixture(scope="session")
+def mini_course():
+    """A tiny course: one lesson with a quiz, `double_it` (2 s timeout), `broken_check` (its
+    check.py raises) and a malformed exercise.toml (a load problem)."""
+    from tutor.course import load_course
+
+    return load_course([MINI_COURSE], builtin=False)
+
+
+@pytest.fixture
+def wait_until():
+    """await wait_until(pilot, predicate, what): let the app run until predicate() is true.
+    Bounded (a generous limit so a slow machine passes), never a timing assertion."""
+
+    async def wait(pilot, predicate, what: str = "condition", limit: float = 90.0) -> None:
+        import time
+
+        deadline = time.monotonic() + limit
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gave up waiting for: {what}")
+            await pilot.pause(0.05)
+
+    return wait

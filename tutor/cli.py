@@ -32,14 +32,19 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_name(module: str) -> str:
+    """`tutor.commands.list_cmd` -> `list`."""
+    return module.rsplit(".", 1)[1].removesuffix("_cmd")
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dltutor",
         description="Learn deep learning in a terminal. Run with no command to open the tutor.",
     )
     parser.add_argument("--version", action="version", version=f"dltutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -55,10 +60,18 @@ class _UsageExit(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        # `dltutor`, `dltutor --workspace X`: the app. Build only its parser, so opening the app
+        # imports no other command's module.
+        argv = ["tui", *argv]
+    if argv[0] == "tui":
+        parser = build_parser([m for m in COMMAND_MODULES if command_name(m) == "tui"])
+    else:
+        parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["tui", *(argv or sys.argv[1:])])
+        args = parser.parse_args(["tui", *argv])
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -38,6 +38,7 @@ class Grader:
         self._lock = threading.RLock()
         self._ready = False
         self._next_id = 0
+        self._closes = 0  #: bumped by close(); a request in flight when it changes is not retried
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -97,23 +98,23 @@ class Grader:
                 self._ready = True
 
     def close(self) -> None:
-        """End the worker, its zygote and any check in flight. Safe to call twice."""
+        """End the worker, its zygote and any check in flight. Safe to call twice, and from
+        another thread while a check is in flight (a UI quitting mid-check): the worker tree is
+        killed at once, without waiting for the check's lock, and that check then fails with
+        `GraderError` instead of starting a new worker."""
+        self._closes += 1
+        proc = self._proc  # read without the lock: a check in flight holds it for seconds
+        if proc is not None:
+            _kill_tree(proc)
+        self._terminate()
+
+    def _terminate(self) -> None:
         with self._lock:
             proc, self._proc = self._proc, None
             self._ready = False
         if proc is None:
             return
-        if proc.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
-                try:
-                    os.killpg(proc.pid, sig)
-                except (ProcessLookupError, PermissionError):
-                    break
-                try:
-                    proc.wait(wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+        _kill_tree(proc)
         for stream in (proc.stdin, proc.stdout):
             try:
                 if stream:
@@ -134,6 +135,7 @@ class Grader:
 
     def _request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
         with self._lock:
+            closes = self._closes
             for attempt in (1, 2):
                 try:
                     self.wait_ready()
@@ -144,8 +146,10 @@ class Grader:
                     self._proc.stdin.flush()
                     reply = self._read_line(time.monotonic() + timeout)
                     return reply
-                except (GraderError, BrokenPipeError, OSError) as exc:
-                    self.close()
+                except (GraderError, BrokenPipeError, OSError, ValueError) as exc:
+                    self._terminate()
+                    if closes != self._closes:
+                        raise GraderError("the grader was closed during the check") from None
                     if attempt == 2:
                         raise GraderError(str(exc)) from None
             raise AssertionError("unreachable")
@@ -173,6 +177,56 @@ class Grader:
         if not reply.get("ok"):
             raise GraderError(f"{exercise.id}: {reply.get('error')}\n{reply.get('traceback', '')}")
         return reply["audit"]
+
+
+def _descendants(root: int) -> list[int]:
+    """Every live process below `root` (Linux /proc; empty elsewhere), deepest last."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ")"
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1:
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        frontier = [c for p in frontier for c in children.get(p, []) if c not in found]
+        found.extend(frontier)
+    return found
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the worker, its process group, and every process below it. Checks run in children
+    with their own process groups, so killing the worker's group alone would orphan a check in
+    flight (a learner's `while True: sleep()` would outlive the app)."""
+    if proc.poll() is not None:
+        return
+    for pid in _descendants(proc.pid):  # first: once the worker dies they are re-parented away
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    for sig, wait in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            break
+        try:
+            proc.wait(wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def missing_result(exercise: Exercise, file: Path) -> CheckResult:

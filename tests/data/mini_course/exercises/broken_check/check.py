@@ -1,0 +1,1 @@
+raise RuntimeError("this check.py is broken on purpose")

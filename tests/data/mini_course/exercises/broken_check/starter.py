@@ -1,0 +1,2 @@
+def anything(x):
+    return x

@@ -1,0 +1,185 @@
+"""The lesson reader: the lesson's Markdown, its exercises, its quiz and its training runs.
+
+| key       | action                                        |
+| --------- | --------------------------------------------- |
+| e         | the lesson's next exercise to do              |
+| 1-9       | exercise 1-9 of the lesson                    |
+| c         | check yourself: the lesson's quiz             |
+| n / p     | next / previous lesson                        |
+| t         | the lesson's training run                     |
+| esc       | back to the course map                        |
+
+Opening a lesson records it as read."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from tutor.app.formulas import readable_formulas
+from tutor.app.messages import ExerciseSelected, ExperimentSelected, LessonSelected
+from tutor.app.screens.course_map import training_screen_available
+from tutor.app.widgets.course_outline import STATUS_MARK
+from tutor.course import Lesson
+from tutor.progress import ExerciseStatus
+from tutor.session import Session
+
+
+class LessonScreen(Screen[None]):
+    """One lesson, rendered as Markdown (headings, lists, tables, highlighted code)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "next_exercise", "Exercise", id="lesson.exercise",
+                tooltip="Open this lesson's next exercise to do"),
+        Binding("1", "exercise(0)", "Exercise N", key_display="1-9", id="lesson.exercise_n",
+                tooltip="Open the lesson's exercise number 1-9", show=False),
+        *[Binding(str(i + 1), f"exercise({i})", f"Exercise {i + 1}", show=False)
+          for i in range(1, 9)],
+        Binding("c", "quiz", "Quiz", id="lesson.quiz", tooltip="Check yourself: the lesson's quiz"),
+        Binding("n", "step(1)", "Next lesson", id="lesson.next"),
+        Binding("p", "step(-1)", "Previous", id="lesson.previous"),
+        Binding("t", "training", "Training", id="lesson.training",
+                tooltip="The lesson's training run"),
+        Binding("escape", "app.pop_screen", "Map", id="lesson.back",
+                tooltip="Back to the course map"),
+        Binding("question_mark", "app.help", "Help", show=False),
+    ]
+
+    def __init__(self, session: Session, lesson: Lesson) -> None:
+        super().__init__(id=f"lesson-{lesson.id}", classes="lesson-screen")
+        self.session = session
+        self.lesson = lesson
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="lesson-scroll"):
+            yield Markdown(self._markdown(), id="lesson-body", open_links=False)
+        yield Static(id="lesson-links")
+        yield Footer(compact=True)
+
+    def _markdown(self) -> str:
+        try:
+            return readable_formulas(self.lesson.body())
+        except Exception as exc:  # noqa: BLE001 - unreadable file, bad front matter: say so
+            return (f"# {self.lesson.title}\n\nThis lesson could not be read: `{exc}`.\n\n"
+                    f"File: `{self.lesson.path}`")
+
+    def on_mount(self) -> None:
+        course = self.session.course
+        index = course.lessons.index(self.lesson)
+        self.title = f"{self.lesson.number:02d} · {self.lesson.title}"
+        self.sub_title = f"lesson {index + 1} of {len(course.lessons)}"
+        try:
+            self.session.progress.record_lesson_read(self.lesson.id)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not record this lesson as read: {exc}", severity="warning")
+        self.query_one("#lesson-scroll").focus()
+        self.show_links()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.show_links()
+
+    def show_links(self) -> None:
+        """The exercise, quiz and training line under the lesson (clickable, and keyed)."""
+        course = self.session.course
+        statuses = self.session.progress.statuses()
+        parts: list[Content | str | tuple[str, str]] = []
+        if self.lesson.exercises:
+            parts.append(("Exercises ", "bold"))
+            for i, ex_id in enumerate(self.lesson.exercises):
+                if ex_id in course.exercises:
+                    mark, style = STATUS_MARK[statuses.get(ex_id, ExerciseStatus.NOT_STARTED)]
+                    parts += [Content.from_markup(f"[@click=screen.exercise({i})]"
+                                                  f"[b]{i + 1}[/b] $name[/]", name=ex_id),
+                              " ", (mark, style), "   "]
+                else:
+                    parts += [(f"{i + 1} {ex_id} (not available)", "$text-muted"), "   "]
+        if self.lesson.quiz:
+            right = len(self.session.progress.quiz_correct(self.lesson.id)
+                        & set(range(len(self.lesson.quiz))))
+            parts += ["\n", Content.from_markup("[@click=screen.quiz][b]c[/b] check yourself[/]"),
+                      (f" {right}/{len(self.lesson.quiz)} right", "$text-muted")]
+        if self.lesson.experiments:
+            names = ", ".join(self.lesson.experiments)
+            if training_screen_available():
+                parts += ["   ", Content.from_markup("[@click=screen.training][b]t[/b] train "
+                                                     "$names[/]", names=names)]
+            else:
+                parts += ["   ", (f"training runs: dltutor train {self.lesson.experiments[0]}",
+                                  "$text-muted")]
+        links = self.query_one("#lesson-links", Static)
+        links.update(Content.assemble(*parts) if parts else "")
+        links.display = bool(parts)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_exercise(self, index: int) -> None:
+        exercises = self.lesson.exercises
+        if index >= len(exercises):
+            self.notify(f"This lesson has {len(exercises)} exercise"
+                        f"{'s' if len(exercises) != 1 else ''}.")
+            return
+        if exercises[index] not in self.session.course.exercises:
+            self.notify(f"{exercises[index]} is not available yet.", severity="warning")
+            return
+        self.post_message(ExerciseSelected(exercises[index]))
+
+    def action_next_exercise(self) -> None:
+        available = [e for e in self.lesson.exercises if e in self.session.course.exercises]
+        if not available:
+            self.notify("This lesson has no exercises to do yet.")
+            return
+        statuses = self.session.progress.statuses()
+        todo = [e for e in available if statuses.get(e) is not ExerciseStatus.PASSED]
+        self.post_message(ExerciseSelected((todo or available)[0]))
+
+    def action_quiz(self) -> None:
+        if not self.lesson.quiz:
+            self.notify("This lesson has no quiz.")
+            return
+        from tutor.app.screens.quiz import QuizScreen
+
+        self.app.push_screen(QuizScreen(self.session, self.lesson))
+
+    def action_step(self, delta: int) -> None:
+        lessons = self.session.course.lessons
+        index = lessons.index(self.lesson) + delta
+        if not 0 <= index < len(lessons):
+            self.notify("This is the " + ("last" if delta > 0 else "first") + " lesson.")
+            return
+        self.post_message(LessonSelected(lessons[index].id))
+
+    def action_training(self) -> None:
+        if not self.lesson.experiments:
+            self.notify("This lesson has no training runs.")
+            return
+        self.post_message(ExperimentSelected(self.lesson.experiments[0]))
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Links between lessons and to exercises stay in the app; web links open a browser."""
+        href = event.href.strip()
+        course = self.session.course
+        target = href.removeprefix("exercise:")
+        if target in course.exercises:
+            self.post_message(ExerciseSelected(target))
+            return
+        name = Path(href.split("#")[0]).name
+        for lesson in course.lessons:
+            if lesson.path.name == name or lesson.id == href.removeprefix("lesson:"):
+                self.post_message(LessonSelected(lesson.id))
+                return
+        if href.startswith(("http://", "https://")):
+            self.app.open_url(href)
+        elif href.startswith("#"):
+            self.query_one(Markdown).goto_anchor(href[1:])
+        else:
+            self.notify(f"Unknown link: {href}", severity="warning")

@@ -1,0 +1,119 @@
+"""The course as a list: lessons in order, each followed by its exercises and their status.
+
+A lesson row reads `3 ● 2/5 Loss functions`: its number, read (●) or not (○), exercises passed
+out of those available, title. An exercise row: its status mark (✔ passed, ◐ attempted,
+· not started), id and title.
+
+Option ids say what a row is: `lesson:<id>`, `exercise:<id>`, or a disabled row for an exercise a
+lesson lists that is not available (yet), so the learner sees the whole course shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tutor.course import Course
+from tutor.progress import ExerciseStatus
+
+STATUS_MARK: dict[ExerciseStatus, tuple[str, str]] = {
+    ExerciseStatus.PASSED: ("✔", "$text-success"),
+    ExerciseStatus.ATTEMPTED: ("◐", "$text-warning"),
+    ExerciseStatus.NOT_STARTED: ("·", "$text-muted"),
+}
+STATUS_WORD = {ExerciseStatus.PASSED: "passed", ExerciseStatus.ATTEMPTED: "attempted",
+               ExerciseStatus.NOT_STARTED: "not started"}
+
+
+@dataclass
+class Standing:
+    """What the learner has done, as the outline needs it (read once from the progress store)."""
+
+    statuses: dict[str, ExerciseStatus] = field(default_factory=dict)
+    lessons_read: set[str] = field(default_factory=set)
+
+    def status(self, exercise_id: str) -> ExerciseStatus:
+        return self.statuses.get(exercise_id, ExerciseStatus.NOT_STARTED)
+
+
+def status_content(status: ExerciseStatus) -> Content:
+    mark, style = STATUS_MARK[status]
+    return Content.assemble((mark, style))
+
+
+class CourseOutline(OptionList):
+    """Every lesson and exercise in course order; selecting a row opens it."""
+
+    DEFAULT_CSS = """
+    CourseOutline, CourseOutline:focus {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def show(self, course: Course, standing: Standing) -> None:
+        """(Re)build the rows, keeping the highlighted row when it still exists."""
+        keep = self.highlighted_id
+        self.clear_options()
+        options: list[Option] = []
+        for lesson in course.lessons:
+            read = lesson.id in standing.lessons_read
+            listed = [e for e in lesson.exercises if e in course.exercises]
+            done = sum(standing.status(e) is ExerciseStatus.PASSED for e in listed)
+            options.append(Option(Content.assemble(
+                (f"{lesson.number:2d} ", "$text-muted"),
+                ("●" if read else "○", "$text-success" if read else "$text-muted"),
+                (f" {done}/{len(listed)} " if listed else " ", "$text-muted"),
+                (lesson.title, "bold"),
+            ), id=f"lesson:{lesson.id}"))
+            for ex_id in lesson.exercises:
+                options.append(self._exercise_option(course, standing, ex_id))
+        loose = [e for e in course.ordered_exercises() if e.lesson_id is None]
+        if loose:
+            options.append(Option(Content.assemble(("   More exercises", "bold")),
+                                  id="heading:more", disabled=True))
+            options.extend(self._exercise_option(course, standing, e.id) for e in loose)
+        self.add_options(options)
+        target = keep if keep and self._has(keep) else None
+        if target:
+            self.highlight_id(target)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def highlight_id(self, option_id: str) -> bool:
+        """Move the cursor to a row by id; False when there is no such row."""
+        if not self._has(option_id):
+            return False
+        self.highlighted = self.get_option_index(option_id)
+        self.scroll_to_highlight(top=False)
+        return True
+
+    def _has(self, option_id: str) -> bool:
+        try:
+            self.get_option_index(option_id)
+        except Exception:  # noqa: BLE001 - OptionDoesNotExist
+            return False
+        return True
+
+    @staticmethod
+    def _exercise_option(course: Course, standing: Standing, ex_id: str) -> Option:
+        exercise = course.exercises.get(ex_id)
+        if exercise is None:
+            return Option(Content.assemble(("     ", ""), (f"{ex_id}", "$text-muted italic"),
+                                           ("  not available yet", "$text-muted")),
+                          id=f"missing:{ex_id}", disabled=True)
+        mark, style = STATUS_MARK[standing.status(ex_id)]
+        return Option(Content.assemble(
+            ("     ", ""), (mark, style), " ", exercise.id,
+            (f"  {exercise.title}", "$text-muted"),
+            (f"  [{exercise.pack}]" if exercise.pack else "", "$text-accent"),
+        ), id=f"exercise:{ex_id}")
