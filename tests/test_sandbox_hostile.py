@@ -248,6 +248,39 @@ def test_a_forked_grandchild_is_reaped(grader, relu, write, tmp_path):
     assert not _alive(pid), "a grandchild outlived the check"
 
 
+def test_killing_the_zygote_is_a_crash_and_the_grader_recovers(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import os, signal
+        def relu_backward(dout, x):
+            os.kill(os.getppid(), signal.SIGKILL)
+    """)
+    assert result.verdict is Verdict.CRASH
+    assert "stopped the grader" in result.message
+    again = submit(grader, relu, write, f"""
+        import numpy as np
+        def relu_backward(dout, x):
+            {CORRECT_BODY}
+    """)
+    assert again.verdict is Verdict.PASS
+
+
+def test_killing_the_worker_is_a_crash_and_the_grader_recovers(grader, relu, write):
+    result = submit(grader, relu, write, """
+        import os, signal
+        def relu_backward(dout, x):
+            with open(f"/proc/{os.getppid()}/stat") as fh:
+                worker = int(fh.read().rsplit(")", 1)[1].split()[1])
+            os.kill(worker, signal.SIGKILL)
+    """)
+    assert result.verdict is Verdict.CRASH
+    again = submit(grader, relu, write, f"""
+        import numpy as np
+        def relu_backward(dout, x):
+            {CORRECT_BODY}
+    """)
+    assert again.verdict is Verdict.PASS
+
+
 def test_nan_output_fails(grader, relu, write):
     result = submit(grader, relu, write, """
         import numpy as np

@@ -28,6 +28,7 @@ from tutor.grading.results import CheckResult, FailureReport, InputSummary, Verd
 from tutor.grading.sandbox import (
     OUTPUT_CAP,
     SandboxRequest,
+    SandboxLost,
     SandboxResult,
     _to_plain,
     default_drive,
@@ -141,7 +142,10 @@ class Checker:
             cases=[c.inputs for c in cases], timeout=timeout or exercise.timeout,
             memory_mb=exercise.memory_mb, forbidden=exercise.forbidden,
             module_name=exercise.id)
-        result = self._run_sandbox(request)
+        try:
+            result = self._run_sandbox(request)
+        except SandboxLost:
+            result = SandboxResult("lost", [], b"", False, None, None, 0.0)
         outcomes = self.outcomes(cases, result, request.memory_mb)
         n_pass = sum(o.status == "pass" for o in outcomes)
         first_bad = next((i for i, o in enumerate(outcomes) if o.status != "pass"), None)
@@ -282,6 +286,9 @@ def _abnormal(result: SandboxResult, cases: list[PreparedCase]) -> CaseOutcome:
     if result.status == "timeout":
         return CaseOutcome("timeout", problem="took too long (an infinite loop? a sleep?); "
                            "the check was stopped")
+    if result.status == "lost":
+        return CaseOutcome("crash", problem="your code stopped the grader's own process (did it "
+                           "kill its parent?); the grader restarts for the next check")
     if result.status == "too_big":
         return CaseOutcome("crash", problem="returned more data than the grader accepts")
     sig = result.exit_signal

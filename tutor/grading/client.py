@@ -27,7 +27,10 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
 
 
 class GraderError(RuntimeError):
-    """The worker could not start or answer; the message says what happened."""
+    """The worker could not start or answer; the message says what happened. `mid_request` is
+    set when a ready worker died while handling the request (what the checked code can cause)."""
+
+    mid_request = False
 
 
 class Grader:
@@ -137,6 +140,7 @@ class Grader:
         with self._lock:
             closes = self._closes
             for attempt in (1, 2):
+                sent = False
                 try:
                     self.wait_ready()
                     assert self._proc and self._proc.stdin
@@ -144,6 +148,7 @@ class Grader:
                     payload["id"] = self._next_id
                     self._proc.stdin.write(json.dumps(payload).encode() + b"\n")
                     self._proc.stdin.flush()
+                    sent = True
                     reply = self._read_line(time.monotonic() + timeout)
                     return reply
                 except (GraderError, BrokenPipeError, OSError, ValueError) as exc:
@@ -151,7 +156,9 @@ class Grader:
                     if closes != self._closes:
                         raise GraderError("the grader was closed during the check") from None
                     if attempt == 2:
-                        raise GraderError(str(exc)) from None
+                        error = GraderError(str(exc))
+                        error.mid_request = sent
+                        raise error from None
             raise AssertionError("unreachable")
 
     def check(self, exercise: Exercise, file: Path, *, seed: int | None = None,
@@ -161,11 +168,21 @@ class Grader:
         if not file.is_file():
             return missing_result(exercise, file)
         limit = (timeout or exercise.timeout) + 120.0
-        reply = self._request({"op": "check", "exercise_dir": str(exercise.directory),
-                               "solutions_dir": str(exercise.solution_path.parent)
-                               if exercise.solution_path else None,
-                               "file": str(file), "seed": seed, "hidden": hidden,
-                               "timeout": timeout}, limit)
+        try:
+            reply = self._request({"op": "check", "exercise_dir": str(exercise.directory),
+                                   "solutions_dir": str(exercise.solution_path.parent)
+                                   if exercise.solution_path else None,
+                                   "file": str(file), "seed": seed, "hidden": hidden,
+                                   "timeout": timeout}, limit)
+        except GraderError as exc:
+            if not exc.mid_request:
+                raise
+            # A ready worker died twice while running this file: the file did it.
+            return CheckResult(
+                exercise=exercise.id, verdict=Verdict.CRASH, score=0.0, cases_passed=0,
+                cases_total=0, duration_ms=0.0,
+                message="the grading worker stopped while checking this file (does it kill "
+                        "its parent processes?); it was restarted")
         if not reply.get("ok"):
             raise GraderError(f"the exercise {exercise.id} could not be checked: "
                               f"{reply.get('error')}\n{reply.get('traceback', '')}")

@@ -48,6 +48,12 @@ PR_SET_CHILD_SUBREAPER = 36
 _KEEP_ALIVE: list[Any] = []
 
 
+class SandboxLost(RuntimeError):
+    """The zygote died mid-check (learner code killed its parent): the worker answers this check
+    as a crash and exits, and the client starts a fresh worker (a new zygote cannot be forked from
+    a worker that already holds expected values)."""
+
+
 class ForbiddenShortcut(Exception):
     """Raised when learner code calls a function the exercise asks them to write themselves."""
 

@@ -124,6 +124,7 @@ class ZygoteClient:
         os.close(req_r)
         os.close(rep_w)
         self.pid = pid
+        self.dead = False
         self._requests = os.fdopen(req_w, "wb")
         self._replies = os.fdopen(rep_r, "rb")
 
@@ -131,14 +132,22 @@ class ZygoteClient:
         from dataclasses import asdict
 
         from tutor.grading import codec
-        from tutor.grading.sandbox import SandboxResult
+        from tutor.grading.sandbox import SandboxLost, SandboxResult
 
         fields = asdict(request)
         fields["forbidden"] = list(fields["forbidden"])
-        write_blob(self._requests, codec.encode(fields))
-        blob = read_blob(self._replies)
+        try:
+            write_blob(self._requests, codec.encode(fields))
+        except OSError:
+            self.dead = True
+            raise SandboxLost("the grading zygote is gone") from None
+        try:
+            blob = read_blob(self._replies)
+        except OSError:
+            blob = None
         if blob is None:
-            raise RuntimeError("the grading zygote died")
+            self.dead = True
+            raise SandboxLost("the grading zygote died")
         reply = codec.decode(blob)
         reply["frames"] = list(reply["frames"])
         return SandboxResult(**reply)
@@ -226,6 +235,8 @@ def main() -> int:
         reply["id"] = request.get("id")
         proto_out.write(json.dumps(reply).encode() + b"\n")
         proto_out.flush()
+        if zygote.dead:
+            return 3  # the client starts a fresh worker (and so a fresh zygote) on its next call
     return 0
 
 
