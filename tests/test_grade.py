@@ -174,7 +174,7 @@ def test_a_file_that_kills_the_grader_costs_only_its_own_check(grader, items, tm
                          title="x", graders=[grader])
     mallory, alice = report.submissions
     assert mallory.exercises[0].verdict is Verdict.CRASH and mallory.score == 0
-    assert "stopped the grading worker" in mallory.exercises[0].message
+    assert "stopped the grader" in mallory.exercises[0].message
     assert alice.exercises[0].verdict is Verdict.PASS and alice.score == 10
 
 
