@@ -50,6 +50,14 @@ def exercise_seed(exercise_id: str, seed: int | None) -> list[int]:
     return [base] if seed is None else [base, int(seed) & 0xFFFFFFFFFFFF]
 
 
+# Exceptions a reference never raises on purpose: they mean check.py itself is broken.
+REFERENCE_BUGS = (AssertionError, NameError, AttributeError, ImportError, SyntaxError)
+
+
+class ExerciseBug(RuntimeError):
+    """The exercise's own trusted code is broken; the message names the file and the case."""
+
+
 @dataclass(frozen=True)
 class PreparedCase:
     label: str
@@ -100,6 +108,11 @@ class Checker:
             encoded = codec.encode(case.inputs)
             try:
                 expected = normalise(module.reference(**codec.decode(encoded)))
+            except REFERENCE_BUGS as exc:
+                raise ExerciseBug(
+                    f"{exercise.id}: check.py's reference failed on case {len(prepared) + 1} "
+                    f"({case.label or 'no label'}) with {type(exc).__name__}: {exc}. That is a "
+                    "bug in the exercise, not something a learner must raise.") from exc
             except Exception as exc:  # noqa: BLE001 - the reference says "must raise"
                 expected = raised(exc)
             prepared.append(PreparedCase(
