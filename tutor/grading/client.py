@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.course.model import Exercise
+from tutor.grading.proctree import descendants
 from tutor.grading.results import CheckResult, Verdict
 
 STARTUP_TIMEOUT = 180.0
@@ -57,7 +58,7 @@ class Grader:
             env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
             src_root = str(Path(__file__).resolve().parent.parent.parent)
             env["PYTHONPATH"] = src_root + os.pathsep + env.get("PYTHONPATH", "")
-            self._log = tempfile.TemporaryFile()
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _terminate
             self._proc = subprocess.Popen(
                 [self._python, "-m", "tutor.grading.worker"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
@@ -127,7 +128,7 @@ class Grader:
         if self._log is not None:
             self._log.close()
 
-    def __enter__(self) -> Grader:
+    def __enter__(self) -> Grader:  # noqa: PYI034
         self.start()
         return self
 
@@ -196,40 +197,13 @@ class Grader:
         return reply["audit"]
 
 
-def _descendants(root: int) -> list[int]:
-    """Every live process below `root` (Linux /proc; empty elsewhere), deepest last."""
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ")"
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if len(fields) > 1:
-            children.setdefault(int(fields[1]), []).append(int(entry))
-    found: list[int] = []
-    frontier = [root]
-    while frontier:
-        frontier = [c for p in frontier for c in children.get(p, []) if c not in found]
-        found.extend(frontier)
-    return found
-
-
 def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """Kill the worker, its process group, and every process below it. Checks run in children
     with their own process groups, so killing the worker's group alone would orphan a check in
     flight (a learner's `while True: sleep()` would outlive the app)."""
     if proc.poll() is not None:
         return
-    for pid in _descendants(proc.pid):  # first: once the worker dies they are re-parented away
+    for pid in descendants(proc.pid):  # first: once the worker dies they are re-parented away
         try:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.grading import codec
+from tutor.grading.proctree import descendants
 
 FRAME = struct.Struct("<Q")
 MAX_FRAME = 256 * 1024 * 1024
@@ -216,60 +217,6 @@ def _wait_exit(pid: int, deadline: float) -> tuple[int | None, int | None]:
         if time.monotonic() > deadline:
             return None, None  # still running with its result channel closed: killed below
         time.sleep(0.002)
-
-
-def _children_scan(pids: set[int]) -> set[int]:
-    """Children of `pids` by reading every /proc/N/stat (the fallback)."""
-    found: set[int] = set()
-    try:
-        entries = os.listdir("/proc")
-    except OSError:  # pragma: no cover
-        return found
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        # the command name may contain spaces and parentheses: split after the last ')'
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 1 and int(fields[1]) in pids:
-            found.add(int(entry))
-    return found
-
-
-def _children(pid: int) -> set[int] | None:
-    """Children of one process from /proc/PID/task/TID/children (None: not supported here)."""
-    found: set[int] = set()
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for tid in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as fh:
-                found.update(int(x) for x in fh.read().split())
-        except FileNotFoundError:
-            if tid == str(pid):
-                return None
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def descendants(root: int) -> set[int]:
-    tree: set[int] = set()
-    frontier = {root}
-    while frontier:
-        step: set[int] = set()
-        for pid in frontier:
-            kids = _children(pid)
-            step |= _children_scan({pid}) if kids is None else kids
-        frontier = step - tree
-        tree |= frontier
-    return tree
 
 
 def kill_descendants(deadline_s: float = 3.0) -> None:
