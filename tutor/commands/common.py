@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.course import ContentError, Course, Exercise, load_course
 from tutor.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from tutor.session import Session
 
 
 class UsageError(Exception):
@@ -40,6 +45,32 @@ def find_exercise(course: Course, exercise_id: str) -> Exercise:
         hint = f" Did you mean: {', '.join(close[:3])}?" if close else ""
         raise UsageError(f"unknown exercise {exercise_id!r}.{hint} "
                          "`dltutor list` shows them all.") from None
+
+
+def add_exercise_command(sub: argparse._SubParsersAction, name: str, help_text: str,
+                         run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    """A subcommand about one exercise: `ID`, `--pack`, `--workspace`."""
+    parser = sub.add_parser(name, help=help_text)
+    parser.add_argument("id", metavar="ID", help="the exercise id, e.g. relu_backward")
+    add_pack_option(parser)
+    add_workspace_option(parser)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def open_exercise(args: argparse.Namespace) -> tuple[Session, Exercise]:
+    """The learner's session (course, workspace, progress) and the exercise `args.id` names."""
+    from tutor.progress import ProgressStore
+    from tutor.session import Session
+    from tutor.workspace import Workspace, WorkspaceError
+
+    course = load(args)
+    exercise = find_exercise(course, args.id)
+    try:
+        workspace = Workspace.open(args.workspace)
+    except WorkspaceError as exc:
+        raise UsageError(str(exc)) from None
+    return Session(course, workspace, ProgressStore(workspace.progress_path)), exercise
 
 
 def fail_usage(message: str) -> int:

@@ -8,34 +8,17 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from tutor.commands.common import (
-    add_pack_option,
-    add_workspace_option,
-    find_exercise,
-    load,
-    usage_errors,
-)
+from tutor.commands.common import add_exercise_command, open_exercise, usage_errors
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("hint", help="show the next hint for an exercise")
-    p.add_argument("id", metavar="ID")
+    p = add_exercise_command(sub, "hint", "show the next hint for an exercise", run)
     p.add_argument("--all", action="store_true", help="show the hints unlocked so far")
-    add_pack_option(p)
-    add_workspace_option(p)
-    p.set_defaults(func=run)
 
 
 @usage_errors
 def run(args: argparse.Namespace) -> int:
-    from tutor.progress import ProgressStore
-    from tutor.session import Session
-    from tutor.workspace import Workspace
-
-    course = load(args)
-    exercise = find_exercise(course, args.id)
-    ws = Workspace.open(args.workspace)
-    session = Session(course, ws, ProgressStore(ws.progress_path))
+    session, exercise = open_exercise(args)
     console = Console()
     hints = session.hints_unlocked(exercise) if args.all else [session.next_hint(exercise)]
     if not hints or hints[0] is None:
