@@ -153,6 +153,7 @@ class End(_Event):
     elapsed_s: float  #: since the run process started (torch import and data included)
     steps: int = 0
     train_s: float = 0.0  #: in the training loop itself (evaluation passes included)
+    train_cpu_s: float = 0.0  #: CPU time of the run process in the loop (all its threads)
     summary: dict[str, dict[str, Any]] = field(default_factory=dict)
     comparisons: tuple[dict[str, Any], ...] = ()
     message: str = ""

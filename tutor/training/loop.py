@@ -96,7 +96,7 @@ def train(plan: Plan, *, emit: Emit | None, should_stop: Callable[[], bool] = la
     n = len(plan.train_x)
     step, epoch, status = 0, 0, "finished"
     window_start, window_steps, eval_time = time.perf_counter(), 0, 0.0
-    loop_start = window_start
+    loop_start, cpu_start = window_start, time.process_time()
     for member in trained:
         member.model.train()
     while step < total:
@@ -138,7 +138,8 @@ def train(plan: Plan, *, emit: Emit | None, should_stop: Callable[[], bool] = la
                          "diverged_at": p.diverged_at, "tolerance": plan.tolerance,
                          "steps": step} for p in pairs)
     end = End(status=status, elapsed_s=time.perf_counter() - t0, steps=step, summary=summary,
-              comparisons=comparisons, train_s=time.perf_counter() - loop_start)
+              comparisons=comparisons, train_s=time.perf_counter() - loop_start,
+              train_cpu_s=time.process_time() - cpu_start)
     say(end)
     return end
 
