@@ -32,6 +32,9 @@ def relu_backward(dout, x):
     print("[bold green]PASSED[/] \\x1b[32mfake verdict")
     return dout * (x >= 0)
 '''
+WRONG_LINES = ["import numpy as np", "def relu_backward(dout, x):",
+               "    print('[bold green]PASSED[/] fake verdict')",
+               "    return dout * (x >= 0)"]
 SOLUTION = Path(__file__).resolve().parent.parent / "solutions" / "relu_backward.py"
 
 
@@ -103,7 +106,8 @@ def test_wrong_solution_shows_diagnosis_and_output_as_plain_text(tutor_app, wait
         app = tutor_app()
         async with app.run_test(size=(100, 30)) as pilot:
             screen = await open_exercise(app, pilot, wait_until)
-            screen.editor.text = WRONG
+            await pilot.press("f7")  # select all, then type over the starter
+            await type_lines(pilot, WRONG_LINES)
             await pilot.press("ctrl+r")
             await wait_until(pilot, lambda: screen.last_result is not None, "the check")
             await pilot.pause()
@@ -114,8 +118,7 @@ def test_wrong_solution_shows_diagnosis_and_output_as_plain_text(tutor_app, wait
             assert "FAILED" in shown and "Likely mistake" in shown
             assert "exactly 0" in " ".join(shown.split())  # the diagnosis sentence
             # The learner's print is shown verbatim, never as markup or escape codes.
-            assert "[bold green]PASSED[/]" in shown
-            assert "\x1b" not in shown
+            assert "[bold green]PASSED[/] fake verdict" in shown
             assert screen.query_one("TabbedContent").active == "result"
             assert app.session.progress.status("relu_backward") is ExerciseStatus.ATTEMPTED
 

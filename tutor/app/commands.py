@@ -21,8 +21,10 @@ class CourseCommands(Provider):
         course = session.course
         entries: list[tuple[str, str, object]] = []
         for lesson in course.lessons:
+            about = ", ".join(lesson.exercises[:4]) + ("…" if len(lesson.exercises) > 4 else "")
             entries.append((f"Open lesson {lesson.number:02d}: {lesson.title}",
-                            "Read the lesson", LessonSelected(lesson.id)))
+                            f"exercises: {about}" if about else "a lesson",
+                            LessonSelected(lesson.id)))
         for exercise in course.ordered_exercises():
             entries.append((f"Open exercise: {exercise.id}",
                             exercise.summary or exercise.title, ExerciseSelected(exercise.id)))

@@ -67,6 +67,8 @@ class CourseMapScreen(Screen[None]):
             yield CourseOutline(id="outline")
             with VerticalScroll(id="map-details"):
                 yield Static(id="details-body")
+                yield Static("✔ passed  ◐ attempted\n· not started\n● lesson read  ○ unread",
+                             id="map-legend", markup=False)
         yield Static(id="map-notice")
         yield Footer(compact=True)
 

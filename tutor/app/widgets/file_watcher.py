@@ -76,7 +76,8 @@ class FileWatcher(Widget):
         if self.paused:
             return  # poll() picks the change up again once the owner is ready
         now = signature(self.path)
-        if now == self._known:
+        if now is None or now == self._known:
+            # Missing: an editor saving by rename, or a deletion. Report it once it is back.
             return
         self._known = now
         self.post_message(self.FileChanged(self, self.path))
