@@ -160,11 +160,14 @@ def check_mine(args: argparse.Namespace, info: registry.ExperimentInfo,
         raise UsageError(f"one optimizer at a time in {info.name} (got {', '.join(optimizers)}); "
                          "optimizer_race takes them all at once")
     from tutor.grading.client import Grader, GraderError
-    from tutor.grading.render import render_result
-    from tutor.workspace import Workspace
+    from tutor.grading.render import plain, render_result
+    from tutor.workspace import Workspace, WorkspaceError
 
     course = load(args)
-    workspace = Workspace.open(args.workspace)
+    try:
+        workspace = Workspace.open(args.workspace)
+    except WorkspaceError as exc:
+        raise UsageError(str(exc)) from None
     chosen = []
     for ex_id in dict.fromkeys(wanted):
         exercise = find_exercise(course, ex_id)
@@ -179,13 +182,13 @@ def check_mine(args: argparse.Namespace, info: registry.ExperimentInfo,
                 with console.status(f"checking your {exercise.id} before training with it …"):
                     result = grader.check(exercise, path)
             except GraderError as exc:
-                console.print(f"[red]The grader failed:[/red] {exc}", highlight=False)
+                console.print(Text.assemble(("The grader failed: ", "red"), plain(str(exc))))
                 return None
             if not result.passed:
                 console.print(render_result(result))
-                console.print(f"Not training with your {exercise.id}: it does not pass its "
-                              f"check yet ({path}). Fix it, or train without --use-mine.",
-                              style="bold red", highlight=False)
+                console.print(Text(f"Not training with your {exercise.id}: it does not pass its "
+                                   f"check yet ({path}). Fix it, or train without --use-mine.",
+                                   style="bold red"))
                 if args.json:
                     from tutor.training.events import End
 
@@ -195,9 +198,9 @@ def check_mine(args: argparse.Namespace, info: registry.ExperimentInfo,
                               message=f"your {exercise.id} does not pass its check").to_json(),
                           flush=True)
                 return None
-            console.print(f"[green]✓[/green] your {exercise.id} passes its check: training "
-                          f"with it in {registry.MINE_ROLES.get(exercise.id, 'the run')}, beside "
-                          "PyTorch's.", highlight=False)
+            console.print(Text.assemble(
+                ("✓ ", "green"), f"your {exercise.id} passes its check: training with it in "
+                f"{registry.MINE_ROLES.get(exercise.id, 'the run')}, beside PyTorch's."))
     print_trust_note(console)
     return [(ex.id, ex.function, path) for ex, path in chosen]
 

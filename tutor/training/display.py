@@ -17,6 +17,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from tutor.grading.render import plain
 from tutor.training.chart import PALETTE, Line, column_strip, line_chart, smooth
 from tutor.training.client import TrainingRun, follow
 from tutor.training.events import End, Event
@@ -186,10 +187,12 @@ def end_line(end: End, state: RunState) -> Text:
     if end.status == "stopped":
         return Text(f"Stopped at step {state.step} after {fmt_duration(end.elapsed_s)}.",
                     style="bold yellow")
+    # The message may quote the learner's code (an exception, their stderr): inert text only.
     msg = Text("The run failed: ", style="bold red")
-    msg.append(end.message or "no message")  # plain Text: may hold the learner's error text
+    msg.append_text(plain(end.message or "no message"))
     if end.traceback:
-        msg.append("\n" + end.traceback.rstrip(), style="dim")
+        msg.append("\n")
+        msg.append_text(plain(end.traceback.rstrip()))
     return msg
 
 

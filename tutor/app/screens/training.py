@@ -251,7 +251,7 @@ class TrainingScreen(Screen[None]):
         end = run.state.end
         if end is not None and end.status == "error":
             self.notify(end.message[:300] or "the run failed", title=f"Run {run.label} failed",
-                        severity="error", timeout=10)
+                        severity="error", timeout=10, markup=False)  # may quote learner text
 
     @work(thread=True, exclusive=True, group="training-check")
     def _check_then_start(self, experiment: str, exercise_id: str) -> None:
@@ -278,7 +278,8 @@ class TrainingScreen(Screen[None]):
         try:
             result = session.grader.check(exercise, path)
         except Exception as exc:  # noqa: BLE001 - GraderError and friends: say so, stay up
-            self.app.call_from_thread(self.notify, f"The grader failed: {exc}", severity="error")
+            self.app.call_from_thread(self.notify, f"The grader failed: {exc}", severity="error",
+                                      markup=False)
             return
         if not result.passed:
             from tutor.grading.render import render_result
