@@ -317,3 +317,27 @@ def test_leaving_the_screen_saves_unsaved_edits(tutor_app, wait_until) -> None:
             assert path.read_text().startswith("# note")
 
     asyncio.run(scenario())
+
+
+def test_exercise_screen_fits_80x24_and_f8_cycles_the_layout(tutor_app, wait_until) -> None:
+    async def scenario() -> None:
+        app = tutor_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_exercise(app, pilot, wait_until)
+            tabs = screen.query_one("#ex-tabs")
+            editor = screen.editor
+            footer = screen.query_one("Footer")
+            assert tabs.region.width >= 30 and editor.region.width >= 40
+            assert tabs.region.right <= editor.region.x  # side by side
+            assert footer.region.y == 23 and editor.region.bottom <= 23
+            await pilot.press("f8")  # task/result/hints alone
+            await pilot.pause()
+            assert tabs.region.width == 80 and editor.region.width == 0
+            await pilot.press("f8")  # editor alone
+            await pilot.pause()
+            assert editor.region.width >= 78 and editor.has_focus
+            await pilot.press("f8")  # side by side again
+            await pilot.pause()
+            assert tabs.region.width >= 30 and editor.region.width >= 40
+
+    asyncio.run(scenario())

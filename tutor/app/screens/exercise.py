@@ -158,6 +158,7 @@ class ExerciseScreen(Screen[None]):
             f"Your file: {_short(self.path)}\nEdit it here or in any editor: saving it there "
             "checks it. f8 widens this pane.")
         self.query_one(HintList).set_hints(self.session.hints_unlocked(self.exercise))
+        self._label_tabs()
         self.load_file()
         self.editor.focus()
         self._update_subtitle()
@@ -297,6 +298,7 @@ class ExerciseScreen(Screen[None]):
             self.results.show_error("The check was cancelled", "Press ctrl+r to check again.")
         self._update_status()
         self._update_subtitle()
+        self._label_tabs()
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -326,6 +328,7 @@ class ExerciseScreen(Screen[None]):
             self.notify(f"Could not record the hint: {exc}", severity="warning")
         hints = self.session.hints_unlocked(self.exercise)
         self.query_one(HintList).set_hints(hints)
+        self._label_tabs()
         self.action_show_tab("hints")
         if before >= len(self.exercise.hints):
             self.notify("You have seen every hint already.")
@@ -456,6 +459,17 @@ class ExerciseScreen(Screen[None]):
                          + (f" {r.cases_passed}/{r.cases_total}" if r.cases_total else ""))
         for status in self.query("#ex-status").results(Static):  # none once unmounting
             status.update(" · ".join(parts))
+
+    def _label_tabs(self) -> None:
+        """Tab labels that say what is behind them: the last verdict, the hints unlocked."""
+        tabs = self.query_one(TabbedContent)
+        result = self.last_result
+        mark = "" if result is None else (" ✔" if result.passed else " ✘")
+        tabs.get_tab("result").label = f"Result{mark}"
+        total = len(self.exercise.hints)
+        if total:
+            shown = len(self.query_one(HintList).hints)
+            tabs.get_tab("hints").label = f"Hints {shown}/{total}"
 
     def _update_subtitle(self) -> None:
         progress = self.session.progress

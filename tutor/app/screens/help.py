@@ -68,11 +68,13 @@ class HelpScreen(ModalScreen[None]):
         from tutor.app.screens.exercise import ExerciseScreen
         from tutor.app.screens.lesson import LessonScreen
         from tutor.app.screens.quiz import QuizScreen
+        from tutor.app.widgets.course_outline import CourseOutline
 
         app = self.app
         sections: list[RenderableType] = [Text(INTRO.format(workspace=self.workspace)), Text("")]
         for title, bindings in (("Everywhere", list(type(app).BINDINGS)),
-                                ("Course map", CourseMapScreen.BINDINGS),
+                                ("Course map", [*CourseOutline.BINDINGS,
+                                                *CourseMapScreen.BINDINGS]),
                                 ("Lesson", LessonScreen.BINDINGS),
                                 ("Check yourself (quiz)", QuizScreen.BINDINGS),
                                 ("Exercise", ExerciseScreen.BINDINGS)):

@@ -72,5 +72,8 @@ class QuizScreen(Screen[None]):
             self.right.add(index)
         self._show_score()
         self.post_message(QuizAnswered(self.lesson.id, index, event.correct))
+        cards = list(self.query(QuestionCard))
+        if event.correct and index + 1 < len(cards):  # on to the next question
+            cards[index + 1].query_one("OptionList, Input").focus()
         if len(self.right) == len(self.lesson.quiz) and event.correct:
             self.notify("All questions answered right.", title="Quiz complete")

@@ -10,7 +10,9 @@ lesson lists that is not available (yet), so the learner sees the whole course s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -44,7 +46,17 @@ def status_content(status: ExerciseStatus) -> Content:
 
 
 class CourseOutline(OptionList):
-    """Every lesson and exercise in course order; selecting a row opens it."""
+    """Every lesson and exercise in course order; selecting a row opens it.
+
+    | key   | action                          |
+    | ----- | ------------------------------- |
+    | enter | open the highlighted row        |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", id="map.open",
+                tooltip="Open the highlighted lesson or exercise (a click does too)"),
+    ]
 
     DEFAULT_CSS = """
     CourseOutline, CourseOutline:focus {

@@ -67,7 +67,7 @@ class QuestionCard(Vertical):
                                                           if i < 10 else str(i), c=choice))
                                for i, choice in enumerate(self.question.choices)])
         else:
-            yield Input(placeholder="your answer (a number), then enter")
+            yield Input(placeholder="a number, then enter")
         note = "You answered this one right before." if self.answered_right else ""
         yield Static(note, classes="verdict", markup=False)
 
