@@ -24,7 +24,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def grader() -> Iterator["object"]:
+def grader() -> Iterator[object]:
     from tutor.grading.client import Grader
 
     g = Grader()
