@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
 from tutor.app.messages import ExerciseSelected, LessonSelected
 from tutor.session import Session
@@ -16,10 +17,10 @@ from tutor.session import Session
 class CourseCommands(Provider):
     """`Open lesson: ...` and `Open exercise: ...` for the whole course."""
 
-    def _entries(self) -> list[tuple[str, str, object]]:
+    def _entries(self) -> list[tuple[str, str, Message]]:
         session: Session = self.app.session  # type: ignore[attr-defined]
         course = session.course
-        entries: list[tuple[str, str, object]] = []
+        entries: list[tuple[str, str, Message]] = []
         for lesson in course.lessons:
             about = ", ".join(lesson.exercises[:4]) + ("…" if len(lesson.exercises) > 4 else "")
             entries.append((f"Open lesson {lesson.number:02d}: {lesson.title}",

@@ -35,7 +35,7 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w
 _GROUP = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
 
 
-def _script(text: str, table: dict[int, str], marker: str) -> str:
+def _script(text: str, table: dict[int, int], marker: str) -> str:
     converted = text.translate(table)
     if all(ord(c) in table or c == " " for c in text):
         return converted

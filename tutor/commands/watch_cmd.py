@@ -131,7 +131,11 @@ def run(args: argparse.Namespace) -> int:
                     seen = _mtime(path)
                     passed = check(path) if not session.workspace.is_untouched(exercise) else False
                     continue
-                key = _read_key(POLL) if keys else (time.sleep(POLL) or None)
+                if keys:
+                    key = _read_key(POLL)
+                else:
+                    time.sleep(POLL)
+                    key = None
                 if key == "q":
                     return 0
                 if key == "h":

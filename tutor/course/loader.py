@@ -33,11 +33,11 @@ def load_course(packs: Iterable[Path] = (), *, builtin: bool = True, strict: boo
     roots: list[tuple[Path, str | None]] = []
     if builtin:
         roots.append((builtin_root(), None))
-    for pack in packs:
-        pack = Path(pack).expanduser().resolve()
-        if not pack.is_dir():
-            raise ContentError(f"pack folder {pack} does not exist")
-        roots.append((pack, pack.name))
+    for pack_dir in packs:
+        folder = Path(pack_dir).expanduser().resolve()
+        if not folder.is_dir():
+            raise ContentError(f"pack folder {folder} does not exist")
+        roots.append((folder, folder.name))
 
     lessons: list[Lesson] = []
     exercises: dict[str, Exercise] = {}
@@ -49,9 +49,9 @@ def load_course(packs: Iterable[Path] = (), *, builtin: bool = True, strict: boo
         problems.append(message)
 
     for root, pack in roots:
-        for path in sorted((root / "lessons").glob("*.md")) if (root / "lessons").is_dir() else []:
+        for lesson_path in sorted((root / "lessons").glob("*.md")) if (root / "lessons").is_dir() else []:
             try:
-                lessons.append(load_lesson(path))
+                lessons.append(load_lesson(lesson_path))
             except ContentError as exc:
                 problem(str(exc))
         ex_root = root / "exercises"

@@ -67,7 +67,7 @@ def discover(paths: Sequence[Path]) -> list[Submission]:
 
 
 def _python_files(folder: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         found.extend(Path(root) / f for f in sorted(files) if f.endswith(".py"))

@@ -103,7 +103,7 @@ class Checker:
             return self._cases[key]
         module = load_check(check_path)
         rng = np.random.default_rng(exercise_seed(exercise.id, seed))
-        prepared = []
+        prepared: list[PreparedCase] = []
         for case in module.cases(rng, hidden):
             encoded = codec.encode(case.inputs)
             try:
@@ -215,8 +215,9 @@ class Checker:
         if payloads and payloads[0] is not None and payloads[0].get("stage") == "import":
             payloads = [payloads[0]] * len(cases)
         for i, case in enumerate(cases):
-            if i < len(payloads):
-                outcomes.append(self._judge(case, payloads[i], memory_mb))
+            payload = payloads[i] if i < len(payloads) else None
+            if payload is not None:
+                outcomes.append(self._judge(case, payload, memory_mb))
             elif i == len(payloads):
                 outcomes.append(_abnormal(result, cases))
             else:
@@ -308,7 +309,10 @@ def _abnormal(result: SandboxResult, cases: list[PreparedCase]) -> CaseOutcome:
     if sig == signal.SIGXCPU:
         return CaseOutcome("timeout", problem="used more CPU time than allowed (busy threads?)")
     if sig is not None:
-        words = SIGNAL_WORDS.get(sig, f"signal {sig}")
+        try:
+            words = SIGNAL_WORDS.get(signal.Signals(sig), f"signal {sig}")
+        except ValueError:
+            words = f"signal {sig}"
         return CaseOutcome("crash", problem=f"the process was killed by {words}")
     if result.exit_code is not None:
         return CaseOutcome("error", problem=f"the process exited (code {result.exit_code}) "
@@ -410,7 +414,7 @@ def _hidden_mismatch(m: Mismatch, expected: Any, got: Any) -> tuple[str, dict[st
                         + (kind_of(got) if isinstance(got, Raised) else
                            f"returned {kind_of(got)}"),
         }.get(m.kind, f"{m.where}: the output does not match ({m.kind})")
-    redacted = {"kind": m.kind, "where": m.where, "message": text,
+    redacted: dict[str, Any] = {"kind": m.kind, "where": m.where, "message": text,
                 "max_abs_error": errors[0], "max_rel_error": errors[1],
                 "mismatched": m.n_bad, "elements": m.n_total, "worst": [],
                 "expected": kind_of(expected), "got": kind_of(got)}

@@ -312,9 +312,9 @@ def _patch_forbidden(names: tuple[str, ...], originals: dict[int, Any],
             break
     if learner is not None:
         for key, value in list(vars(learner).items()):
-            stub = originals.get(id(value))
-            if stub is not None:
-                setattr(learner, key, stub)
+            replacement = originals.get(id(value))
+            if replacement is not None:
+                setattr(learner, key, replacement)
 
 
 def learner_traceback(exc: BaseException, learner_file: str) -> str:

@@ -103,10 +103,11 @@ def line_chart(lines: Sequence[Line], width: int = 60, height: int = 10, *, log_
         else:
             label = ""
         out.append(f"{label:>7} ┤" if label else "        │", style="dim")
-        run_style, run = "", []  # one span per run of same-style cells, not one per cell
+        run_style = ""
+        run: list[str] = []  # one span per run of same-style cells, not one per cell
         for c in range(width):
-            bits, k = cells[r][c], owner[r][c]
-            style = pts[k][0].style if bits and k is not None else ""
+            bits, who = cells[r][c], owner[r][c]
+            style = pts[who][0].style if bits and who is not None else ""
             if style != run_style and run:
                 out.append("".join(run), style=run_style or None)
                 run = []

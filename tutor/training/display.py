@@ -168,7 +168,7 @@ def summary_table(state: RunState) -> Table:
     styles = series_styles(list(state.series))
     for name in state.series:
         f = state.final(name)
-        row = [Text(name, style=styles[name]),
+        row: list[Text | str] = [Text(name, style=styles[name]),
                fmt_num(f.get("train_loss") if f.get("train_loss") is not None else f.get("loss"))]
         if cls:
             row.append(fmt_pct(f.get("train_acc")))

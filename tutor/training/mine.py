@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -199,8 +199,9 @@ def lstm_forward(fn: Callable[..., Any], lstm: nn.LSTM, x: torch.Tensor) -> torc
     def host(t: torch.Tensor) -> np.ndarray:
         return t.detach().cpu().double().numpy()  # .cpu() first: MPS has no float64
 
-    w_ih, w_hh, b_ih, b_hh = (host(lstm.weight_ih_l0), host(lstm.weight_hh_l0),
-                              host(lstm.bias_ih_l0), host(lstm.bias_hh_l0))
+    w_ih, w_hh, b_ih, b_hh = (host(cast(torch.Tensor, getattr(lstm, name)))
+                              for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0",
+                                           "bias_hh_l0"))
     seq = host(x)
     n, hidden = seq.shape[0], lstm.hidden_size
     h = np.zeros((n, hidden))

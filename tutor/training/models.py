@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import cast
 
 import torch
 from torch import nn
@@ -81,6 +82,7 @@ class DeepNet(nn.Module):
         return self.head(h)
 
     def layer_weights(self) -> list[tuple[str, torch.Tensor]]:
-        named = [("in", self.stem.weight)]
-        named += [(str(i + 1), layer.weight) for i, layer in enumerate(self.hidden)]
+        named: list[tuple[str, torch.Tensor]] = [("in", self.stem.weight)]
+        named += [(str(i + 1), cast(torch.Tensor, layer.weight))
+                  for i, layer in enumerate(self.hidden)]
         return named + [("out", self.head.weight)]

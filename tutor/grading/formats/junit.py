@@ -45,8 +45,8 @@ def render(report: GradeReport) -> str:
         totals["tests"] += len(sub.exercises)
         totals["failures"] += failures
         totals["errors"] += errors
-    for key, value in totals.items():
-        root.set(key, str(value))
+    for key, total in totals.items():
+        root.set(key, str(total))
     root.set("time", _time(report.duration_s))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \

@@ -5,6 +5,8 @@ net's `h + f(h)` carries the gradient through and it does."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -28,8 +30,11 @@ def build(ctx: BuildContext) -> tuple[Plan, Setup]:
     lr: float | None = None
     notes: list[str] = []
     for residual, name in ((False, "plain"), (True, "residual")):
+        def make(act: Any, r: bool = residual) -> DeepNet:
+            return DeepNet(2, width, depth, classes, residual=r, act=act)
+
         pair, pair_compare, lr, pair_notes = pytorch_and_mine(
-            ctx, lambda act, r=residual: DeepNet(2, width, depth, classes, residual=r, act=act),
+            ctx, make,
             grad_layers=_layers, names=(name, f"{name} (mine)"))
         members += pair
         compare += pair_compare
