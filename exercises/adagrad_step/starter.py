@@ -1,6 +1,6 @@
 """Adagrad, one step, as torch.optim.Adagrad does it (no weight decay).
 
-Run `dltutor check adagrad_step` (or press r in the tutor) to test your code.
+Run `dltutor check adagrad_step` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

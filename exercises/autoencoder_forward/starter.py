@@ -1,6 +1,6 @@
 """Autoencoder forward pass: encode, decode, and measure the reconstruction error.
 
-Run `dltutor check autoencoder_forward` (or press r in the tutor) to test your code.
+Run `dltutor check autoencoder_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Batch normalization, backward pass (training mode), for x of shape (N, D).
 
-Run `dltutor check batchnorm_backward` (or press r in the tutor) to test your code.
+Run `dltutor check batchnorm_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

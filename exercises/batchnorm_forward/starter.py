@@ -1,6 +1,6 @@
 """Batch normalization (BatchNorm1d) forward pass, training and evaluation mode.
 
-Run `dltutor check batchnorm_forward` (or press r in the tutor) to test your code.
+Run `dltutor check batchnorm_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

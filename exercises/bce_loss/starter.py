@@ -1,6 +1,6 @@
 """Binary cross-entropy, averaged over every element.
 
-Run `dltutor check bce_loss` (or press r in the tutor) to test your code.
+Run `dltutor check bce_loss` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Causal conv1d: a dilated 1-D convolution that only looks at the present and the past.
 
-Run `dltutor check causal_conv1d` (or press r in the tutor) to test your code.
+Run `dltutor check causal_conv1d` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Collapse two stacked linear layers (no activation between them) into one.
 
-Run `dltutor check collapse_linear` (or press r in the tutor) to test your code.
+Run `dltutor check collapse_linear` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

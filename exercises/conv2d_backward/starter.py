@@ -1,6 +1,6 @@
 """Conv2d backward: gradients of a 2-D convolution with respect to x, w and b.
 
-Run `dltutor check conv2d_backward` (or press r in the tutor) to test your code.
+Run `dltutor check conv2d_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

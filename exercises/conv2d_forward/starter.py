@@ -1,6 +1,6 @@
 """Conv2d forward: a multi-channel 2-D convolution (cross-correlation) with stride and padding.
 
-Run `dltutor check conv2d_forward` (or press r in the tutor) to test your code.
+Run `dltutor check conv2d_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

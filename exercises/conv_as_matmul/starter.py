@@ -1,6 +1,6 @@
 """Convolution as a matrix: build M such that conv(x).flatten() == M @ x.flatten().
 
-Run `dltutor check conv_as_matmul` (or press r in the tutor) to test your code.
+Run `dltutor check conv_as_matmul` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

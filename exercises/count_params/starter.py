@@ -1,6 +1,6 @@
 """Count the trainable parameters of a stack of layers described as plain dicts.
 
-Run `dltutor check count_params` (or press r in the tutor) to test your code.
+Run `dltutor check count_params` (or press ctrl+r in the tutor) to test your code.
 """
 
 

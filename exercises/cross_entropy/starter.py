@@ -1,6 +1,6 @@
 """Cross-entropy from logits and integer labels, averaged over the batch, numerically stable.
 
-Run `dltutor check cross_entropy` (or press r in the tutor) to test your code.
+Run `dltutor check cross_entropy` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Dense layer forward: y = activation(x @ W.T + b), with W in torch.nn.Linear's layout.
 
-Run `dltutor check dense_forward` (or press r in the tutor) to test your code.
+Run `dltutor check dense_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Inverted dropout, forward pass, with the random numbers given (so the result is checkable).
 
-Run `dltutor check dropout_forward` (or press r in the tutor) to test your code.
+Run `dltutor check dropout_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

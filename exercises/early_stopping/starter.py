@@ -1,6 +1,6 @@
 """Early stopping: find the epoch where patience runs out and the epoch whose weights to keep.
 
-Run `dltutor check early_stopping` (or press r in the tutor) to test your code.
+Run `dltutor check early_stopping` (or press ctrl+r in the tutor) to test your code.
 """
 
 

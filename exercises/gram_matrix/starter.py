@@ -1,6 +1,6 @@
 """Gram matrix: the channel correlations that neural style transfer uses as "style".
 
-Run `dltutor check gram_matrix` (or press r in the tutor) to test your code.
+Run `dltutor check gram_matrix` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

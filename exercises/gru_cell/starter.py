@@ -1,6 +1,6 @@
 """GRU cell: one step of a gated recurrent unit, exactly as torch.nn.GRUCell computes it.
 
-Run `dltutor check gru_cell` (or press r in the tutor) to test your code.
+Run `dltutor check gru_cell` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

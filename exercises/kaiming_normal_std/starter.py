@@ -1,6 +1,6 @@
 """Kaiming (He) normal initialization: the standard deviation torch.nn.init.kaiming_normal_ uses.
 
-Run `dltutor check kaiming_normal_std` (or press r in the tutor) to test your code.
+Run `dltutor check kaiming_normal_std` (or press ctrl+r in the tutor) to test your code.
 """
 
 import math

@@ -1,6 +1,6 @@
 """L2 regularization: the gradient of loss + (λ/2)·Σw² with respect to w.
 
-Run `dltutor check l2_grad` (or press r in the tutor) to test your code.
+Run `dltutor check l2_grad` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Layer normalization, forward pass, over the last dimension (like F.layer_norm(x, (D,), ...)).
 
-Run `dltutor check layernorm_forward` (or press r in the tutor) to test your code.
+Run `dltutor check layernorm_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

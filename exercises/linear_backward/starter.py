@@ -1,6 +1,6 @@
 """Linear layer backward: gradients of y = x @ W.T + b with respect to x, W and b.
 
-Run `dltutor check linear_backward` (or press r in the tutor) to test your code.
+Run `dltutor check linear_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Max pooling backward: send each window's gradient to the position of its maximum.
 
-Run `dltutor check maxpool_backward` (or press r in the tutor) to test your code.
+Run `dltutor check maxpool_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Max pooling forward over a batch of feature maps.
 
-Run `dltutor check maxpool_forward` (or press r in the tutor) to test your code.
+Run `dltutor check maxpool_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The mini-batches of one epoch: a seeded shuffle, then consecutive pieces of batch_size.
 
-Run `dltutor check minibatches` (or press r in the tutor) to test your code.
+Run `dltutor check minibatches` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Backpropagation through a two-layer MLP: linear -> ReLU -> linear -> mean cross-entropy.
 
-Run `dltutor check mlp_backward` (or press r in the tutor) to test your code.
+Run `dltutor check mlp_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

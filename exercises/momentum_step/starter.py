@@ -1,6 +1,6 @@
 """SGD with momentum, one step, in PyTorch's convention (torch.optim.SGD with momentum > 0).
 
-Run `dltutor check momentum_step` (or press r in the tutor) to test your code.
+Run `dltutor check momentum_step` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

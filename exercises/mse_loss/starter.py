@@ -1,6 +1,6 @@
 """Mean squared error, averaged over every element (PyTorch's default reduction).
 
-Run `dltutor check mse_loss` (or press r in the tutor) to test your code.
+Run `dltutor check mse_loss` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

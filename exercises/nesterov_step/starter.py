@@ -1,6 +1,6 @@
 """SGD with Nesterov momentum, one step, as torch.optim.SGD(momentum=μ, nesterov=True) does it.
 
-Run `dltutor check nesterov_step` (or press r in the tutor) to test your code.
+Run `dltutor check nesterov_step` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

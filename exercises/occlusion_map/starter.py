@@ -1,6 +1,6 @@
 """Occlusion sensitivity map: which parts of the image does the classifier rely on?
 
-Run `dltutor check occlusion_map` (or press r in the tutor) to test your code.
+Run `dltutor check occlusion_map` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Pooling output size along one axis, with PyTorch's default stride and ceil_mode.
 
-Run `dltutor check pool_output_size` (or press r in the tutor) to test your code.
+Run `dltutor check pool_output_size` (or press ctrl+r in the tutor) to test your code.
 """
 
 

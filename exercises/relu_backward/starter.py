@@ -1,6 +1,6 @@
 """ReLU backward: the gradient of the loss with respect to ReLU's input.
 
-Run `dltutor check relu_backward` (or press r in the tutor) to test your code.
+Run `dltutor check relu_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

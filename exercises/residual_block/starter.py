@@ -1,6 +1,6 @@
 """Residual block: y = relu(x + F(x)) with F a two-layer fully connected branch.
 
-Run `dltutor check residual_block` (or press r in the tutor) to test your code.
+Run `dltutor check residual_block` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

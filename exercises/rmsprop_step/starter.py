@@ -1,6 +1,6 @@
 """RMSprop, one step, as torch.optim.RMSprop does it (no momentum, not centered, no weight decay).
 
-Run `dltutor check rmsprop_step` (or press r in the tutor) to test your code.
+Run `dltutor check rmsprop_step` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

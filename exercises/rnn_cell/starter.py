@@ -1,6 +1,6 @@
 """RNN cell: one time step of a vanilla recurrent network (tanh), like torch.nn.RNNCell.
 
-Run `dltutor check rnn_cell` (or press r in the tutor) to test your code.
+Run `dltutor check rnn_cell` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """RNN over a sequence: a one-layer tanh RNN run over every time step, like torch.nn.RNN.
 
-Run `dltutor check rnn_forward` (or press r in the tutor) to test your code.
+Run `dltutor check rnn_forward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Scaled dot-product attention, the core of every Transformer layer.
 
-Run `dltutor check scaled_dot_product_attention` (or press r in the tutor) to test your code.
+Run `dltutor check scaled_dot_product_attention` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

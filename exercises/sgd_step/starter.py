@@ -1,6 +1,6 @@
 """One SGD step with optional L2 weight decay, following torch.optim.SGD.
 
-Run `dltutor check sgd_step` (or press r in the tutor) to test your code.
+Run `dltutor check sgd_step` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Sigmoid backward: the gradient of the loss with respect to the sigmoid's input.
 
-Run `dltutor check sigmoid_backward` (or press r in the tutor) to test your code.
+Run `dltutor check sigmoid_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

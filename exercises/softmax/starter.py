@@ -1,6 +1,6 @@
 """Numerically stable softmax along any axis.
 
-Run `dltutor check softmax` (or press r in the tutor) to test your code.
+Run `dltutor check softmax` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

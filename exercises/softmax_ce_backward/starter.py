@@ -1,6 +1,6 @@
 """Softmax cross-entropy backward: dL/dlogits for the mean cross-entropy over a batch.
 
-Run `dltutor check softmax_ce_backward` (or press r in the tutor) to test your code.
+Run `dltutor check softmax_ce_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Style loss: how differently two images' feature channels correlate (neural style transfer).
 
-Run `dltutor check style_loss` (or press r in the tutor) to test your code.
+Run `dltutor check style_loss` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

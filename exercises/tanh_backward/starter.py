@@ -1,6 +1,6 @@
 """tanh backward: the gradient of the loss with respect to tanh's input.
 
-Run `dltutor check tanh_backward` (or press r in the tutor) to test your code.
+Run `dltutor check tanh_backward` (or press ctrl+r in the tutor) to test your code.
 """
 
 import numpy as np

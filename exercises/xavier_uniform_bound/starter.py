@@ -1,6 +1,6 @@
 """Xavier (Glorot) uniform initialization: the bound of U(−a, a).
 
-Run `dltutor check xavier_uniform_bound` (or press r in the tutor) to test your code.
+Run `dltutor check xavier_uniform_bound` (or press ctrl+r in the tutor) to test your code.
 """
 
 import math
