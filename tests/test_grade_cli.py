@@ -194,3 +194,49 @@ def test_grading_modules_load_neither_textual_nor_torch():
                          env=env(), check=True, cwd=REPO)
     loaded = set(out.stdout.split())
     assert "textual" not in loaded and "torch" not in loaded
+
+
+def test_a_submission_cannot_read_the_grade_process_memory(tmp_path):
+    """Its ancestors (zygote, worker, and `dltutor grade` itself, which holds other students'
+    reports) refuse /proc/PID/mem to the capability-less child."""
+    import json as _json
+    import subprocess as _sp
+    import sys as _sys
+
+    set_file = tmp_path / "set.toml"
+    set_file.write_text('title = "t"\n[[exercises]]\nid = "relu_backward"\npoints = 1\n')
+    sub = tmp_path / "eve"
+    sub.mkdir()
+    (sub / "relu_backward.py").write_text(
+        "import os\nimport numpy as np\n\n\n"
+        "def relu_backward(dout, x):\n"
+        "    pid, readable = os.getpid(), []\n"
+        "    for _ in range(3):  # zygote, worker, the grade process\n"
+        "        with open(f'/proc/{pid}/stat') as fh:\n"
+        "            pid = int(fh.read().rsplit(')', 1)[1].split()[1])\n"
+        "        try:\n"
+        "            with open(f'/proc/{pid}/maps') as maps:\n"
+        "                start = int(maps.readline().split('-')[0], 16)\n"
+        "            with open(f'/proc/{pid}/mem', 'rb') as mem:\n"
+        "                mem.seek(start)\n"
+        "                mem.read(16)\n"
+        "            readable.append(pid)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    if readable:\n"
+        "        return np.full_like(dout, 123.0)\n"
+        "    return np.where(x > 0, dout, 0.0)\n")
+    command = [_sys.executable, "-m", "tutor", "grade", "--set", str(set_file), str(sub),
+               "--format", "json", "--jobs", "1"]
+    runs = [command]
+    setpriv = shutil.which("setpriv")
+    if setpriv and os.geteuid() == 0:
+        # as an ordinary user would run it (GitHub Actions, a laptop): no capabilities at all,
+        # so only non-dumpable processes stop the child
+        runs.append([setpriv, "--bounding-set", "-all", "--inh-caps", "-all", *command])
+    for argv in runs:
+        out = _sp.run(argv, capture_output=True, text=True, timeout=300, check=False)
+        assert out.returncode == 0, out.stderr
+        doc = _json.loads(out.stdout)
+        verdict = doc["submissions"][0]["exercises"][0]["verdict"]
+        assert verdict == "pass", f"a submission could read an ancestor's memory ({argv[0]})"

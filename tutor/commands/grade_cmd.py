@@ -85,6 +85,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from tutor.grading.privileges import make_undumpable
+
+    # This process holds every graded student's report while later submissions run; their code
+    # (a capability-less child) must not be able to read it through /proc/PID/mem.
+    make_undumpable()
+
     from tutor.course import ContentError, load_course
     from tutor.grading.batch import BatchError, discover
     from tutor.grading.client import GraderError

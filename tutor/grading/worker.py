@@ -77,9 +77,10 @@ def read_blob(stream: BinaryIO) -> bytes | None:
 
 def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
     from tutor.grading import codec, sandbox
+    from tutor.grading.privileges import become_subreaper, make_undumpable
 
-    sandbox.become_subreaper()
-    sandbox.make_undumpable()
+    become_subreaper()
+    make_undumpable()
     while True:
         blob = read_blob(requests)
         if blob is None:
@@ -212,7 +213,7 @@ def main() -> int:
     pin_threads()
     warm_up()
     zygote = ZygoteClient()  # before any reference exists in this process
-    from tutor.grading.sandbox import make_undumpable
+    from tutor.grading.privileges import make_undumpable
 
     make_undumpable()  # learner children cannot read our memory through /proc/PID/mem
     from tutor.grading.checker import Checker
