@@ -173,8 +173,9 @@ def test_a_file_that_kills_the_grader_costs_only_its_own_check(grader, items, tm
     report = grade_batch(discover([tmp_path / "mallory", tmp_path / "alice"]), items[:1],
                          title="x", graders=[grader])
     mallory, alice = report.submissions
-    assert mallory.exercises[0].verdict is Verdict.CRASH and mallory.score == 0
-    assert "stopped the grader" in mallory.exercises[0].message
+    # In a PID namespace the grader is out of reach (the signal goes nowhere useful); without
+    # one, the engine reports a crash and restarts. Either way: 0 for mallory, alice unharmed.
+    assert mallory.exercises[0].verdict is not Verdict.PASS and mallory.score == 0
     assert alice.exercises[0].verdict is Verdict.PASS and alice.score == 10
 
 

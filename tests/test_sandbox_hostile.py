@@ -136,7 +136,7 @@ def test_reading_the_workers_memory_is_refused(grader, relu, write):
         import os
         import numpy as np
         def ancestors():
-            pid = os.getpid()
+            pid = int(os.readlink("/proc/self"))  # the host's PID, namespace or not
             while pid > 1:
                 with open(f"/proc/{pid}/stat") as fh:
                     pid = int(fh.read().rsplit(")", 1)[1].split()[1])
@@ -234,7 +234,8 @@ def test_a_forked_grandchild_is_reaped(grader, relu, write, tmp_path):
             if pid == 0:
                 os.setsid()
                 if os.fork() == 0:
-                    open({str(pidfile)!r}, "w").write(str(os.getpid()))
+                    # the host's PID (/proc is the host's view, even inside a PID namespace)
+                    open({str(pidfile)!r}, "w").write(os.readlink("/proc/self"))
                     time.sleep(300)
                 os._exit(0)
             time.sleep(0.05)
@@ -248,7 +249,52 @@ def test_a_forked_grandchild_is_reaped(grader, relu, write, tmp_path):
     assert not _alive(pid), "a grandchild outlived the check"
 
 
-def test_killing_the_zygote_is_a_crash_and_the_grader_recovers(grader, relu, write):
+KILL_ANCESTORS = """
+    import os, signal
+    import numpy as np
+    def relu_backward(dout, x):
+        # Every way to find the grader: getppid(), the host's /proc, and kill(-1). Only where
+        # that is known to be harmless, as PID 1 of a namespace of our own; anywhere else these
+        # would kill the grader and the test runner (and kill(-1) every process of the user).
+        if os.getpid() != 1:
+            return np.full_like(dout, -999.0)  # not isolated: fail loudly, harm nothing
+        targets = [os.getppid()]
+        pid = int(os.readlink("/proc/self"))
+        for _ in range(3):
+            with open(f"/proc/{pid}/stat") as fh:
+                pid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            targets.append(pid)
+        for target in [*targets, -1]:
+            try:
+                os.kill(target, signal.SIGKILL)
+            except OSError:
+                pass
+        return np.where(x > 0, dout, 0.0)
+"""
+
+
+def test_learner_code_cannot_signal_the_grader(grader, relu, write):
+    worker = grader._proc.pid
+    result = submit(grader, relu, write, KILL_ANCESTORS)
+    # nothing outside the child's PID namespace was reachable, so it carried on and passed
+    assert result.verdict is Verdict.PASS
+    assert grader._proc.pid == worker and grader._proc.poll() is None
+
+
+@pytest.fixture(scope="module")
+def grader_without_pidns():
+    """Kernels that refuse PID namespaces take the fallback path; test it too."""
+    from tutor.grading.client import Grader
+
+    g = Grader(env={"DLTUTOR_SANDBOX_PIDNS": "0"})
+    g.start()
+    yield g
+    g.close()
+
+
+def test_without_pid_namespace_killing_the_zygote_is_a_crash_and_the_grader_recovers(
+        grader_without_pidns, relu, write):
+    grader = grader_without_pidns
     result = submit(grader, relu, write, """
         import os, signal
         def relu_backward(dout, x):
@@ -264,7 +310,9 @@ def test_killing_the_zygote_is_a_crash_and_the_grader_recovers(grader, relu, wri
     assert again.verdict is Verdict.PASS
 
 
-def test_killing_the_worker_is_a_crash_and_the_grader_recovers(grader, relu, write):
+def test_without_pid_namespace_killing_the_worker_is_a_crash_and_the_grader_recovers(
+        grader_without_pidns, relu, write):
+    grader = grader_without_pidns
     result = submit(grader, relu, write, """
         import os, signal
         def relu_backward(dout, x):

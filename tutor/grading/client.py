@@ -35,8 +35,9 @@ class GraderError(RuntimeError):
 
 
 class Grader:
-    def __init__(self, python: str | None = None) -> None:
+    def __init__(self, python: str | None = None, env: dict[str, str] | None = None) -> None:
         self._python = python or sys.executable
+        self._extra_env = dict(env or {})  #: set for every worker this grader starts
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: Any = None
         self._lock = threading.RLock()
@@ -55,6 +56,7 @@ class Grader:
             for var in THREAD_VARS:
                 env[var] = "1"
             env["DLTUTOR_PARENT_PID"] = str(os.getpid())
+            env.update(self._extra_env)
             env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
             src_root = str(Path(__file__).resolve().parent.parent.parent)
             env["PYTHONPATH"] = src_root + os.pathsep + env.get("PYTHONPATH", "")

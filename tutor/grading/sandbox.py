@@ -7,6 +7,8 @@ The child:
   * gets its own process group, stdin from /dev/null, stdout+stderr into an unlinked temp file
     capped by RLIMIT_FSIZE (a print flood raises EFBIG instead of filling memory);
   * gets RLIMIT_AS (memory), RLIMIT_CPU (all threads) and RLIMIT_CORE=0;
+  * runs as PID 1 of its own PID namespace where the kernel allows (no process outside is
+    visible or reachable) and with no capabilities;
   * imports the learner's file, replaces forbidden shortcuts with functions that raise, and calls
     the exercise's `drive` (or the function itself) on each case;
   * sends back one length-prefixed frame per case, encoded by `codec` (plain data only), then a
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.grading import codec
-from tutor.grading.privileges import drop_privileges
+from tutor.grading.privileges import drop_privileges, enter_pid_namespace
 from tutor.grading.proctree import descendants
 
 FRAME = struct.Struct("<Q")
@@ -358,6 +360,7 @@ def _child(request: SandboxRequest, result_fd: int, out_fd: int) -> None:
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
     sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
     _limit_resources(request)
+    enter_pid_namespace()
     drop_privileges()
 
     def flush() -> None:
