@@ -118,10 +118,7 @@ class Course:
     problems: tuple[str, ...] = ()  #: content that failed to load, as messages for the learner
 
     def exercise(self, exercise_id: str) -> Exercise:
-        try:
-            return self.exercises[exercise_id]
-        except KeyError:
-            raise KeyError(exercise_id) from None
+        return self.exercises[exercise_id]
 
     def lesson(self, lesson_id: str) -> Lesson:
         for lesson in self.lessons:

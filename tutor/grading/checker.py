@@ -32,7 +32,7 @@ from tutor.grading.sandbox import (
     SandboxResult,
     _to_plain,
     default_drive,
-    load_check,
+    load_trusted,
 )
 
 SIGNAL_WORDS = {
@@ -101,7 +101,7 @@ class Checker:
                exercise.rtol, exercise.atol)
         if key in self._cases:
             return self._cases[key]
-        module = load_check(check_path)
+        module = load_trusted(check_path)
         rng = np.random.default_rng(exercise_seed(exercise.id, seed))
         prepared: list[PreparedCase] = []
         for case in module.cases(rng, hidden):
@@ -126,15 +126,8 @@ class Checker:
                         cases: list[PreparedCase]) -> list[Any]:
         key = (str(path), path.stat().st_mtime_ns, str(exercise.check_path), seed, hidden)
         if key not in self._mistakes:
-            import importlib.util
-
-            module = load_check(str(exercise.check_path))
-            drive = getattr(module, "drive", default_drive)
-            spec = importlib.util.spec_from_file_location(f"dltutor_mistake_{path.stem}", path)
-            assert spec and spec.loader
-            mod = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(mod)
-            fn = getattr(mod, exercise.function)
+            drive = getattr(load_trusted(str(exercise.check_path)), "drive", default_drive)
+            fn = getattr(load_trusted(str(path)), exercise.function)
             outputs: list[Any] = []
             for case in cases:
                 try:

@@ -21,10 +21,9 @@ from typing import Any
 from tutor.course.model import Exercise
 from tutor.grading.proctree import descendants
 from tutor.grading.results import CheckResult, Verdict
+from tutor.grading.worker import THREAD_VARS
 
 STARTUP_TIMEOUT = 180.0
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
 class GraderError(RuntimeError):

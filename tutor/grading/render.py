@@ -111,13 +111,3 @@ def _output_panel(result: CheckResult) -> Panel:
     if cut:
         body.append("\n… output truncated", style="dim")
     return Panel(body, title="Your printed output", title_align="left", border_style="dim")
-
-
-def render_text(result: CheckResult) -> str:
-    """The same report as plain text (no colours), for logs and golden files."""
-    from rich.console import Console
-
-    console = Console(width=100, no_color=True, force_terminal=False, record=True,
-                      file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(render_result(result))
-    return console.export_text()

@@ -321,9 +321,10 @@ def _to_plain(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def load_check(path: str) -> Any:
-    """Import an exercise's check.py under a unique name (cached in sys.modules)."""
-    name = "dltutor_check_" + str(abs(hash(os.path.realpath(path))))
+def load_trusted(path: str) -> Any:
+    """Import a trusted file of an exercise (its check.py, a known-mistake file) under a unique
+    name, cached in sys.modules until the file changes."""
+    name = "dltutor_trusted_" + str(abs(hash(os.path.realpath(path))))
     mtime = os.stat(path).st_mtime_ns
     cached = sys.modules.get(name)
     if cached is not None and getattr(cached, "__dltutor_mtime__", None) == mtime:
@@ -370,7 +371,7 @@ def _child(request: SandboxRequest, result_fd: int, out_fd: int) -> None:
             except (OSError, ValueError):
                 pass
 
-    check = load_check(request.check_path)
+    check = load_trusted(request.check_path)
     drive = getattr(check, "drive", default_drive)
     originals: dict[int, Any] = {}
     _patch_forbidden(request.forbidden, originals)

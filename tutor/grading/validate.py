@@ -163,7 +163,3 @@ def validate_exercise(grader: Grader, exercise: Exercise, *, seed: int | None = 
             problems.append(f"mistake {mistake.id!r} passes the hidden cases with seed "
                             f"{alt_seed}: the hidden cases must show it too")
     return ExerciseValidation(exercise.id, tuple(problems), facts, tuple(notes))
-
-
-def solution_source(path: Path) -> str:
-    return path.read_text(encoding="utf-8")

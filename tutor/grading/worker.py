@@ -91,7 +91,7 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
         fields["forbidden"] = tuple(fields["forbidden"])
         request = sandbox.SandboxRequest(**fields)
         try:
-            sandbox.load_check(request.check_path)  # children inherit it already imported
+            sandbox.load_trusted(request.check_path)  # children inherit it already imported
         except BaseException as exc:  # noqa: BLE001 - reported as a broken exercise
             result = {"status": "exited", "frames": [], "output": (
                 f"the exercise's check.py failed to import: {exc!r}").encode(),
@@ -154,7 +154,7 @@ class ZygoteClient:
         return SandboxResult(**reply)
 
 
-def handle(checker: Any, request: dict[str, Any], exercises: dict[str, Any]) -> dict[str, Any]:
+def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
     from tutor.course.loader import load_exercise
 
     op = request.get("op")
@@ -229,7 +229,7 @@ def main() -> int:
         if request.get("op") == "shutdown":
             break
         try:
-            reply = handle(checker, request, {})
+            reply = handle(checker, request)
         except Exception as exc:  # noqa: BLE001 - the worker must outlive a broken exercise
             reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
                      "traceback": traceback.format_exc()[-4000:]}

@@ -23,10 +23,6 @@ class SeriesState:
     def last_loss(self) -> float | None:
         return next((v for v in reversed(self.losses) if v is not None), None)
 
-    @property
-    def last_acc(self) -> float | None:
-        return next((v for v in reversed(self.accs) if v is not None), None)
-
 
 @dataclass
 class RunState:
