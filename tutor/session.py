@@ -61,7 +61,9 @@ class Session:
               record: bool = True, timeout: float | None = None) -> CheckResult:
         path = Path(file) if file else self.workspace.ensure(exercise)
         result = self.grader.check(exercise, path, timeout=timeout)
-        if record and result.verdict is not Verdict.MISSING:
+        # a file that does not load (syntax error, import error, no such function) is reported
+        # but is not an attempt: it neither marks the exercise attempted nor unlocks the solution
+        if record and result.verdict is not Verdict.MISSING and result.loaded:
             try:
                 source = path.read_bytes()
             except OSError:

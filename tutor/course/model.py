@@ -54,6 +54,14 @@ class Exercise:
         return self.directory / "check.py"
 
     @property
+    def driver_path(self) -> Path | None:
+        """`drive.py`: the only exercise code the jailed child imports (it calls the learner's
+        function on one case's inputs). None when the exercise has none: the function is then
+        called with the case's inputs as keyword arguments."""
+        path = self.directory / "drive.py"
+        return path if path.is_file() else None
+
+    @property
     def filename(self) -> str:
         """The learner's workspace file (and a submission's file) for this exercise."""
         return f"{self.id}.py"

@@ -120,8 +120,8 @@ def _missing(item: GradeItem, why: str) -> ExerciseGrade:
 def _grader_failed(item: GradeItem, error: Exception) -> ExerciseGrade:
     result = CheckResult(
         exercise=item.id, verdict=Verdict.CRASH, score=0.0, cases_passed=0, cases_total=0,
-        duration_ms=0.0, message="this file stopped the grading worker itself (twice); "
-        f"it was given 0 points ({str(error).splitlines()[0][:200]})")
+        duration_ms=0.0, message="the grading worker could not check this file; "
+        f"it was given 0 points ({(str(error).splitlines() or [''])[0][:200]})")
     return _grade(item, result)
 
 
@@ -221,20 +221,18 @@ def grade_batch(submissions: Sequence[Submission], items: Sequence[GradeItem], *
 
 def _check(grader: Grader, sub: Submission, item: GradeItem, path: Path, seed: int | None,
            hidden: bool) -> ExerciseGrade:
-    error: Exception | None = None
-    for _attempt in (1, 2):
-        try:
-            result = grader.check(item.exercise, path, seed=seed, hidden=hidden,
-                                  timeout=item.timeout)
-            return _grade(item, _clean(result, sub.path))
-        except GraderError as exc:
-            error = exc
-            grader.close()  # the next call starts a fresh worker
-        except Exception as exc:  # noqa: BLE001 - never stop the batch; say what happened
-            return _grade(item, CheckResult(
-                exercise=item.id, verdict=Verdict.ERROR, score=0.0, cases_passed=0,
-                cases_total=0, duration_ms=0.0,
-                message=f"dltutor failed while grading this file: {type(exc).__name__}: {exc}"))
-    grader.close()
-    assert error is not None
-    return _grader_failed(item, error)
+    """One check. Retrying a worker that died is the client's job (one policy, in
+    `Grader.check`); here a grader that cannot answer at all costs this file its points, and the
+    next task gets a fresh worker."""
+    try:
+        result = grader.check(item.exercise, path, seed=seed, hidden=hidden,
+                              timeout=item.timeout, confine=sub.path)
+        return _grade(item, _clean(result, sub.path))
+    except GraderError as exc:
+        grader.close()  # the next call starts a fresh worker
+        return _grader_failed(item, exc)
+    except Exception as exc:  # noqa: BLE001 - never stop the batch; say what happened
+        return _grade(item, CheckResult(
+            exercise=item.id, verdict=Verdict.ERROR, score=0.0, cases_passed=0,
+            cases_total=0, duration_ms=0.0,
+            message=f"dltutor failed while grading this file: {type(exc).__name__}: {exc}"))

@@ -25,15 +25,20 @@ from tutor.course.model import Exercise
 from tutor.grading import codec
 from tutor.grading.compare import Mismatch, Raised, compare, describe
 from tutor.grading.results import CheckResult, FailureReport, InputSummary, Verdict
-from tutor.grading.sandbox import (
-    OUTPUT_CAP,
-    SandboxLost,
+from tutor.grading.cases import CaseOutcome, PreparedCase
+from tutor.grading import redact
+from tutor.grading.child import OUTPUT_CAP, to_plain
+from tutor.grading.protocol import (
+    MAX_FRAME,
+    JailSpec,
     SandboxRequest,
     SandboxResult,
-    _to_plain,
-    default_drive,
-    load_trusted,
+    Status,
+    parse_reply,
 )
+from tutor.grading.sandbox import SandboxLost
+from tutor.grading.submission import SubmissionError, read_submission
+from tutor.grading.trusted import default_drive, load_trusted
 
 SIGNAL_WORDS = {
     signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
@@ -58,27 +63,9 @@ class ExerciseBug(RuntimeError):
     """The exercise's own trusted code is broken; the message names the file and the case."""
 
 
-@dataclass(frozen=True)
-class PreparedCase:
-    label: str
-    inputs: bytes  #: codec-encoded keyword arguments
-    expected: Any  #: normalised through the codec, or Raised
-    rtol: float
-    atol: float
-
-
-@dataclass(frozen=True)
-class CaseOutcome:
-    status: str  #: pass | fail | error | timeout | crash
-    value: Any = None  #: the learner's decoded value, or Raised
-    mismatch: Mismatch | None = None
-    error: dict[str, Any] | None = None
-    problem: str = ""
-
-
 def normalise(value: Any) -> Any:
     """Send a trusted value through the codec so it looks exactly like a learner's would."""
-    return codec.decode(codec.encode(_to_plain(value)))
+    return codec.decode(codec.encode(to_plain(value)))
 
 
 def raised(exc: BaseException) -> Raised:
@@ -126,7 +113,8 @@ class Checker:
                         cases: list[PreparedCase]) -> list[Any]:
         key = (str(path), path.stat().st_mtime_ns, str(exercise.check_path), seed, hidden)
         if key not in self._mistakes:
-            drive = getattr(load_trusted(str(exercise.check_path)), "drive", default_drive)
+            driver = exercise.driver_path
+            drive = load_trusted(driver).drive if driver else default_drive
             fn = getattr(load_trusted(str(path)), exercise.function)
             outputs: list[Any] = []
             for case in cases:
@@ -140,18 +128,35 @@ class Checker:
     # -- the check ------------------------------------------------------------------------------
 
     def check(self, exercise: Exercise, file: Path, seed: int | None = None,
-              hidden: bool = False, timeout: float | None = None) -> CheckResult:
+              hidden: bool = False, timeout: float | None = None,
+              confine: Path | None = None) -> CheckResult:
+        """Grade `file`. `confine`: the submission's folder, when grading someone else's files:
+        the file must then be a regular file inside it (no symlink out of it)."""
         start = time.monotonic()
         cases = self.prepare(exercise, seed, hidden)
+        try:
+            source = read_submission(file, confine)
+        except SubmissionError as exc:
+            return CheckResult(
+                exercise=exercise.id, verdict=Verdict.ERROR, score=0.0, cases_passed=0,
+                cases_total=len(cases), duration_ms=(time.monotonic() - start) * 1000,
+                message=str(exc), loaded=False)
+        protected = [str(exercise.directory.parent), str(Path(file).parent)]
+        if exercise.solution_path is not None:
+            protected.append(str(exercise.solution_path.parent))
         request = SandboxRequest(
-            file=str(file), function=exercise.function, check_path=str(exercise.check_path),
-            cases=[c.inputs for c in cases], timeout=timeout or exercise.timeout,
+            source=source, filename=str(file), function=exercise.function,
+            driver_path=str(exercise.driver_path) if exercise.driver_path else "",
+            cases=tuple(c.inputs for c in cases), timeout=timeout or exercise.timeout,
             memory_mb=exercise.memory_mb, forbidden=exercise.forbidden,
-            module_name=exercise.id)
+            module_name=exercise.id,
+            jail=JailSpec(tuple(os.path.realpath(p) for p in protected)))
         try:
             result = self._run_sandbox(request)
         except SandboxLost:
-            result = SandboxResult("lost", [], b"", False, None, None, 0.0)
+            result = SandboxResult.lost()
+        if result.status is Status.JAIL:
+            raise ExerciseBug(f"{exercise.id}: {result.detail}")
         outcomes = self.outcomes(cases, result, request.memory_mb)
         n_pass = sum(o.status == "pass" for o in outcomes)
         first_bad = next((i for i, o in enumerate(outcomes) if o.status != "pass"), None)
@@ -164,31 +169,39 @@ class Checker:
         if first_bad is not None:
             mistake = self.diagnose(exercise, seed, hidden, cases, outcomes)
         seed_text = "default" if seed is None else ("hidden" if hidden else str(seed))
+        text = source.decode("utf-8", "replace")
         report = None
         if first_bad is not None:
-            report = build_report(first_bad, cases, outcomes[first_bad], seed_text, hidden)
+            report = (redact.hidden_report(first_bad, cases, outcomes[first_bad], seed_text, text)
+                      if hidden else build_report(first_bad, cases, outcomes[first_bad], seed_text))
         total = len(cases)
         if first_bad is None:
             message = f"all {total} cases passed"
-        elif hidden and report is not None:
+        elif hidden:
             # hidden cases: the redacted problem, no label (labels may spell out the inputs)
             message = (f"{total - n_pass} of {total} hidden cases failed; first: hidden case "
-                       f"{first_bad + 1}: {report.problem}")
+                       f"{first_bad + 1}: "
+                       f"{redact.hidden_problem(outcomes[first_bad], cases[first_bad], text)}")
         else:
             where = f"case {first_bad + 1}" + (f" ({cases[first_bad].label})"
                                                if cases[first_bad].label else "")
             message = (f"{total - n_pass} of {total} cases failed; first: {where}: "
                        f"{outcomes[first_bad].problem}")
+        first = outcomes[0].error if outcomes else None
+        loaded = not (first and first.get("stage") == "import")
+        if outcomes and outcomes[0].error and outcomes[0].error.get("kind") == "jail":
+            message = (f"the grader could not build its jail ({outcomes[0].error['message']}); "
+                       "nothing of yours ran: run `dltutor doctor`")
         return CheckResult(
             exercise=exercise.id, verdict=verdict, score=round(score, 6),
             cases_passed=n_pass, cases_total=total,
             duration_ms=(time.monotonic() - start) * 1000, message=message,
             diagnosis=mistake.diagnosis if mistake else None,
             mistake=mistake.id if mistake else None, report=report,
-            output=_hidden_output(result.output) if hidden
+            output=redact.hidden_output(result.output) if hidden
             else result.output.decode("utf-8", "replace"),
             output_truncated=result.output_truncated and not hidden,
-            case_verdicts=tuple(o.status for o in outcomes),
+            case_verdicts=tuple(o.status for o in outcomes), loaded=loaded,
         )
 
     def outcomes(self, cases: list[PreparedCase], result: SandboxResult,
@@ -196,14 +209,9 @@ class Checker:
         outcomes: list[CaseOutcome] = []
         payloads: list[dict[str, Any] | None] = []
         for frame in result.frames[: len(cases)]:
-            try:
-                payload = codec.decode(frame)
-                if not isinstance(payload, dict) or "ok" not in payload:
-                    raise codec.CodecError("not a result")
-                payloads.append(payload)
-            except codec.CodecError as exc:
-                payloads.append({"ok": False, "kind": "garbled", "type": "CodecError",
-                                 "mro": [], "message": str(exc), "traceback": ""})
+            reply = parse_reply(frame)
+            payloads.append({"ok": True, "value": reply.value} if reply.ok
+                            else reply.error.to_dict() if reply.error else None)
         # An import failure is one frame that stands for every case.
         if payloads and payloads[0] is not None and payloads[0].get("stage") == "import":
             payloads = [payloads[0]] * len(cases)
@@ -214,7 +222,8 @@ class Checker:
             elif i == len(payloads):
                 outcomes.append(_abnormal(result, cases))
             else:
-                outcomes.append(CaseOutcome("timeout" if result.status == "timeout" else "crash",
+                outcomes.append(CaseOutcome("timeout" if result.status is Status.TIMEOUT
+                                            else "crash",
                                             problem="not run: an earlier case stopped the check"))
         return outcomes
 
@@ -234,6 +243,9 @@ class Checker:
             return CaseOutcome("crash", value, error=payload,
                                problem=f"ran out of memory (the limit is {memory_mb} MiB "
                                        f"above the tutor's own use): {err_type}")
+        if kind == "jail":
+            return CaseOutcome("error", value, error=payload,
+                               problem=f"the grader could not build its jail: {message}")
         if kind == "unsendable" or kind == "garbled":
             return CaseOutcome("fail", value, error=payload,
                                problem=f"returned something that cannot be graded: {message}")
@@ -290,14 +302,16 @@ def _same(learner: Any, mistake: Any, case: PreparedCase) -> bool:
 
 
 def _abnormal(result: SandboxResult, cases: list[PreparedCase]) -> CaseOutcome:
-    if result.status == "timeout":
+    if result.status is Status.TIMEOUT:
         return CaseOutcome("timeout", problem="took too long (an infinite loop? a sleep?); "
                            "the check was stopped")
-    if result.status == "lost":
+    if result.status is Status.LOST:
         return CaseOutcome("crash", problem="your code stopped the grader's own process (did it "
                            "kill its parent?); the grader restarts for the next check")
-    if result.status == "too_big":
-        return CaseOutcome("crash", problem="returned more data than the grader accepts")
+    if result.status is Status.TOO_BIG:
+        return CaseOutcome("error", problem="sent more results, or more data, than the grader "
+                           "accepts (a case's result may be at most "
+                           f"{MAX_FRAME // (1024 * 1024)} MiB)")
     sig = result.exit_signal
     if sig == signal.SIGXCPU:
         return CaseOutcome("timeout", problem="used more CPU time than allowed (busy threads?)")
@@ -323,10 +337,9 @@ def _preview(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def build_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome, seed: str,
-                 hidden: bool) -> FailureReport:
-    if hidden:
-        return _hidden_report(index, cases, outcome, seed)
+def build_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome,
+                 seed: str) -> FailureReport:
+    """The public report of the first failing case (hidden cases: `redact.hidden_report`)."""
     case = cases[index]
     inputs = codec.decode(case.inputs)
     summaries = tuple(
@@ -343,125 +356,3 @@ def build_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome, se
         inputs=summaries, problem=outcome.problem, expected=expected, got=got,
         mismatch=mismatch, error_type=error.get("type") if error else None,
         traceback=str(error.get("traceback", "")), line=error.get("line"))
-
-
-# -- hidden cases -------------------------------------------------------------------------------
-# A hidden report says which property failed (shape, dtype, finiteness, how many values differ
-# and by how much) and never a hidden value: no input values or scalars, no expected or received
-# scalars, no worst-value excerpt, no case label (labels may spell out the inputs), and no
-# learner-produced text (exception messages, exit codes, printed output, the source lines in a
-# traceback), because learner code can read the hidden inputs and smuggle them out through any of
-# those. Array shapes and dtypes stay: they are what "wrong shape" is about.
-
-HIDDEN_OUTPUT_NOTE = "(printed output is not shown for hidden cases)"
-_TB_FRAME = re.compile(r'^  File "[^"\n]*", line (\d+), in ([A-Za-z_][A-Za-z0-9_<>]*)$')
-
-
-def kind_of(value: Any) -> str:
-    """Like `describe`, without any value: `float64 array (3, 4)`, `int`, `tuple of 2`."""
-    if isinstance(value, np.ndarray):
-        return f"{value.dtype} scalar" if value.ndim == 0 else \
-            f"{value.dtype} array {tuple(value.shape)}"
-    if isinstance(value, Raised):
-        return f"raised {value.type_name}"
-    if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} of {len(value)}"
-    if isinstance(value, dict):
-        return f"dict of {len(value)}"
-    return "None" if value is None else type(value).__name__
-
-
-def _one_digit(value: float | None) -> float | None:
-    return None if value is None or not np.isfinite(value) else float(f"{value:.0e}")
-
-
-def _hidden_output(output: bytes) -> str:
-    return HIDDEN_OUTPUT_NOTE if output else ""
-
-
-def _hidden_mismatch(m: Mismatch, expected: Any, got: Any) -> tuple[str, dict[str, Any]]:
-    """The failed property in words, and the mismatch dict with every value removed."""
-    if m.kind in ("values", "nonfinite") and m.n_total > 1:
-        what = "are NaN or infinite where the reference is finite" if m.kind == "nonfinite" \
-            else "differ from the reference"
-        text = f"{m.where}: {m.n_bad} of {m.n_total} values {what}"
-        # errors to one significant digit: enough to tell float drift from a wrong formula,
-        # too little to rebuild a hidden value from (returning zeros makes max abs = max |ref|)
-        errors = (_one_digit(m.max_abs), _one_digit(m.max_rel))
-        if m.kind == "values" and errors[0] is not None:
-            text += f" (max abs error about {errors[0]:.0e}" + (
-                f", max rel error about {errors[1]:.0e})" if errors[1] is not None else ")")
-    else:
-        errors = (None, None)
-        text = {
-            "values": f"{m.where}: the value differs from the reference",
-            "nonfinite": f"{m.where}: the value is NaN or infinite where the reference is finite",
-            "shape": f"{m.where}: {m.message}",
-            "dtype": f"{m.where}: {m.message}",
-            "structure": f"{m.where}: expected {kind_of(expected)}, got {kind_of(got)}",
-            "type": f"{m.where}: expected {kind_of(expected)}, got {kind_of(got)}",
-            "raises": f"{m.where}: {kind_of(got)} instead of returning {kind_of(expected)}",
-            "no_raise": f"{m.where}: expected "
-                        f"{expected.type_name if isinstance(expected, Raised) else 'an error'}"
-                        f" to be raised, but it "
-                        + (kind_of(got) if isinstance(got, Raised) else
-                           f"returned {kind_of(got)}"),
-        }.get(m.kind, f"{m.where}: the output does not match ({m.kind})")
-    redacted: dict[str, Any] = {"kind": m.kind, "where": m.where, "message": text,
-                "max_abs_error": errors[0], "max_rel_error": errors[1],
-                "mismatched": m.n_bad, "elements": m.n_total, "worst": [],
-                "expected": kind_of(expected), "got": kind_of(got)}
-    return text, redacted
-
-
-def _hidden_traceback(traceback_text: str, error_type: str) -> str:
-    """Only `line N, in function` for each of the learner's frames, and the exception type."""
-    frames = [f"  line {m.group(1)}, in {m.group(2)}"
-              for m in map(_TB_FRAME.match, traceback_text.splitlines()) if m]
-    head = ["Traceback (your code; messages are not shown for hidden cases):"] if frames else []
-    return "\n".join([*head, *frames, error_type]) + "\n" if error_type else ""
-
-
-def _hidden_problem(outcome: CaseOutcome, case: PreparedCase, error: dict[str, Any]) -> str:
-    if outcome.status == "pass":
-        return ""
-    kind = error.get("kind")
-    err_type = str(error.get("type") or "an exception")
-    if outcome.mismatch is not None:
-        return _hidden_mismatch(outcome.mismatch, case.expected, outcome.value)[0]
-    if kind == "exit":
-        return "called sys.exit(): return a value instead"
-    if kind == "forbidden":
-        return "called a shortcut this exercise forbids (the exercise's hints say which)"
-    if kind in ("memory", "output_flood") or not error:
-        return outcome.problem  # our own words: no learner text in them
-    if kind in ("unsendable", "garbled"):
-        return "returned something that cannot be graded (not plain numbers or arrays)"
-    if err_type == "SyntaxError" and error.get("line"):
-        return f"syntax error on line {int(error['line'])}"
-    if err_type == "NotImplementedError" and error.get("stage") != "import":
-        return outcome.problem
-    where = " (while importing your file)" if error.get("stage") == "import" else ""
-    return f"raised {err_type}{where}"
-
-
-def _hidden_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome,
-                   seed: str) -> FailureReport:
-    case = cases[index]
-    inputs = codec.decode(case.inputs)
-    summaries = tuple(InputSummary(name, kind_of(v), "") for name, v in inputs.items())
-    error = outcome.error or {}
-    mismatch = None
-    if outcome.mismatch is not None:
-        mismatch = _hidden_mismatch(outcome.mismatch, case.expected, outcome.value)[1]
-    err_type = error.get("type") if error else None
-    line = error.get("line")
-    return FailureReport(
-        case_index=index, cases_total=len(cases), label="", seed=seed, hidden=True,
-        inputs=summaries, problem=_hidden_problem(outcome, case, error),
-        expected=f"raises {case.expected.type_name}" if isinstance(case.expected, Raised)
-        else kind_of(case.expected),
-        got=kind_of(outcome.value) if outcome.value is not None else "",
-        mismatch=mismatch, error_type=str(err_type) if err_type else None,
-        traceback=_hidden_traceback(str(error.get("traceback", "")), str(err_type or "")),
-        line=int(line) if isinstance(line, int) else None)

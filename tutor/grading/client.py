@@ -19,11 +19,38 @@ from pathlib import Path
 from typing import Any
 
 from tutor.course.model import Exercise
+from tutor.grading.isolation import Isolation
 from tutor.grading.proctree import descendants
 from tutor.grading.results import CheckResult, Verdict
 from tutor.grading.worker import THREAD_VARS
 
 STARTUP_TIMEOUT = 180.0
+
+
+BOOTSTRAP = ("import sys; sys.path.append(sys.argv[1]); "
+             "from tutor.grading.worker import main; sys.exit(main())")
+WORKER_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LD_LIBRARY_PATH",
+              "SYSTEMROOT")
+WORKER_ENV_PREFIXES = ("LC_", "OPENBLAS_", "MKL_", "OMP_", "KMP_", "DLTUTOR_JAIL_",
+                       "DLTUTOR_SANDBOX_")
+
+
+def _source_root() -> str:
+    """The folder holding the `tutor` package this process runs (appended to the worker's
+    sys.path, after site-packages, so a source checkout works uninstalled too)."""
+    return str(Path(__file__).resolve().parent.parent.parent)
+
+
+def worker_environment(extra: dict[str, str]) -> dict[str, str]:
+    """The worker's whole environment: locale, library settings and the jail's switches.
+    Never DLTUTOR_SEED or the variable a set names for its seed."""
+    env = {k: v for k, v in os.environ.items()
+           if k in WORKER_ENV or k.startswith(WORKER_ENV_PREFIXES)}
+    for var in THREAD_VARS:
+        env[var] = "1"
+    env["DLTUTOR_PARENT_PID"] = str(os.getpid())
+    env.update(extra)
+    return env
 
 
 class GraderError(RuntimeError):
@@ -43,6 +70,7 @@ class Grader:
         self._ready = False
         self._next_id = 0
         self._closes = 0  #: bumped by close(); a request in flight when it changes is not retried
+        self._isolation: Isolation | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -51,19 +79,15 @@ class Grader:
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
                 return
-            env = dict(os.environ)
-            for var in THREAD_VARS:
-                env[var] = "1"
-            env["DLTUTOR_PARENT_PID"] = str(os.getpid())
-            env.update(self._extra_env)
-            env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-            src_root = str(Path(__file__).resolve().parent.parent.parent)
-            env["PYTHONPATH"] = src_root + os.pathsep + env.get("PYTHONPATH", "")
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _terminate
+            # `-I`: neither the caller's cwd (a dropped numpy.py or sitecustomize.py) nor any
+            # PYTHON* variable reaches the trusted worker; its environment is an allow-list, so
+            # a secret (the hidden seed) reaches it only over its pipe.
             self._proc = subprocess.Popen(
-                [self._python, "-m", "tutor.grading.worker"],
+                [self._python, "-I", "-B", "-c", BOOTSTRAP, _source_root()],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                env=env, start_new_session=True, close_fds=True)
+                env=worker_environment(self._extra_env), cwd="/", start_new_session=True,
+                close_fds=True)
             self._ready = False
 
     def _read_line(self, deadline: float) -> dict[str, Any]:
@@ -100,7 +124,15 @@ class Grader:
                 reply = self._read_line(time.monotonic() + timeout)
                 if not reply.get("ready"):
                     raise GraderError(f"unexpected first message from the worker: {reply}")
+                self._isolation = Isolation.from_dict(reply["isolation"])
                 self._ready = True
+
+    def isolation(self) -> Isolation:
+        """The jail layers every check of this grader gets (starts the worker if needed)."""
+        with self._lock:
+            self.wait_ready()
+            assert self._isolation is not None
+            return self._isolation
 
     def close(self) -> None:
         """End the worker, its zygote and any check in flight. Safe to call twice, and from
@@ -164,9 +196,14 @@ class Grader:
             raise AssertionError("unreachable")
 
     def check(self, exercise: Exercise, file: Path, *, seed: int | None = None,
-              hidden: bool = False, timeout: float | None = None) -> CheckResult:
-        """Grade `file` against `exercise`. Never raises for anything the learner wrote."""
-        file = Path(file).resolve()
+              hidden: bool = False, timeout: float | None = None,
+              confine: Path | None = None) -> CheckResult:
+        """Grade `file` against `exercise`. Never raises for anything the learner wrote.
+
+        `confine`: grading someone else's folder: the file must be a regular file inside it.
+        The one retry policy: a worker that dies while checking is restarted and the check
+        tried once more (`_request`); a second death is put down to the file (verdict crash)."""
+        file = Path(os.path.abspath(file))
         if not file.is_file():
             return missing_result(exercise, file)
         limit = (timeout or exercise.timeout) + 120.0
@@ -175,7 +212,8 @@ class Grader:
                                    "solutions_dir": str(exercise.solution_path.parent)
                                    if exercise.solution_path else None,
                                    "file": str(file), "seed": seed, "hidden": hidden,
-                                   "timeout": timeout}, limit)
+                                   "timeout": timeout,
+                                   "confine": str(confine) if confine else None}, limit)
         except GraderError as exc:
             if not exc.mid_request:
                 raise

@@ -87,6 +87,9 @@ class CheckResult:
     output: str = ""  #: what the learner's code printed (plain text, capped)
     output_truncated: bool = False
     case_verdicts: tuple[str, ...] = field(default_factory=tuple)
+    #: the file compiled, imported and defined the function: only then is a check an attempt
+    #: (a syntax error, an import error or a missing function is reported, never counted)
+    loaded: bool = True
 
     @property
     def passed(self) -> bool:
@@ -100,7 +103,7 @@ class CheckResult:
             "diagnosis": self.diagnosis, "mistake": self.mistake,
             "report": self.report.to_dict() if self.report else None,
             "output": self.output, "output_truncated": self.output_truncated,
-            "case_verdicts": list(self.case_verdicts),
+            "case_verdicts": list(self.case_verdicts), "loaded": self.loaded,
         }
 
     @classmethod
@@ -112,5 +115,5 @@ class CheckResult:
             diagnosis=d.get("diagnosis"), mistake=d.get("mistake"),
             report=FailureReport.from_dict(d["report"]) if d.get("report") else None,
             output=d.get("output", ""), output_truncated=bool(d.get("output_truncated")),
-            case_verdicts=tuple(d.get("case_verdicts", ())),
+            case_verdicts=tuple(d.get("case_verdicts", ())), loaded=bool(d.get("loaded", True)),
         )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import sys
 import traceback
 from pathlib import Path
@@ -26,7 +25,6 @@ from typing import Any, BinaryIO
 
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
-_LEN = struct.Struct("<Q")
 
 
 def pin_threads() -> None:
@@ -58,51 +56,34 @@ def warm_up() -> None:
     np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
 
 
-# -- framing between the worker and the zygote (codec payloads, length-prefixed) ---------------
-
-
-def write_blob(stream: BinaryIO, data: bytes) -> None:
-    stream.write(_LEN.pack(len(data)) + data)
-    stream.flush()
-
-
-def read_blob(stream: BinaryIO) -> bytes | None:
-    head = stream.read(_LEN.size)
-    if len(head) < _LEN.size:
-        return None
-    (size,) = _LEN.unpack(head)
-    data = stream.read(size)
-    return data if len(data) == size else None
-
-
 def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
-    from tutor.grading import codec, sandbox
+    """The zygote: decide the jail once (its isolation report is the first reply), then one
+    jailed child per request."""
+    from tutor.grading import sandbox
+    from tutor.grading.isolation import decide
     from tutor.grading.privileges import become_subreaper, make_undumpable
+    from tutor.grading.protocol import SandboxRequest, SandboxResult, Status, receive, send
+    from tutor.grading.trusted import load_trusted
 
     become_subreaper()
     make_undumpable()
+    plan, isolation = decide()
+    send(replies, json.dumps(isolation.to_dict()).encode())
     while True:
-        blob = read_blob(requests)
+        blob = receive(requests)
         if blob is None:
             sandbox.kill_descendants()
             os._exit(0)
-        fields = codec.decode(blob)
-        fields["cases"] = list(fields["cases"])
-        fields["forbidden"] = tuple(fields["forbidden"])
-        request = sandbox.SandboxRequest(**fields)
+        request = SandboxRequest.decode(blob)
         try:
-            sandbox.load_trusted(request.check_path)  # children inherit it already imported
+            if request.driver_path:  # children inherit it already imported
+                load_trusted(request.driver_path)
         except BaseException as exc:  # noqa: BLE001 - reported as a broken exercise
-            result = {"status": "exited", "frames": [], "output": (
-                f"the exercise's check.py failed to import: {exc!r}").encode(),
-                "output_truncated": False, "exit_code": 70, "exit_signal": None, "elapsed": 0.0}
-            write_blob(replies, codec.encode(result))
+            send(replies, SandboxResult(Status.JAIL, (), b"", False, None, None, 0.0,
+                                        detail=f"the exercise's drive.py failed to import: "
+                                               f"{exc!r}").encode())
             continue
-        res = sandbox.run(request, cleanup=False)
-        write_blob(replies, codec.encode({
-            "status": res.status, "frames": list(res.frames), "output": res.output,
-            "output_truncated": res.output_truncated, "exit_code": res.exit_code,
-            "exit_signal": res.exit_signal, "elapsed": res.elapsed}))
+        send(replies, sandbox.run(request, plan, cleanup=False).encode())
         # Reap the child's whole tree after replying: the learner need not wait for it, and the
         # next request is read only once it is done.
         sandbox.kill_descendants()
@@ -128,30 +109,28 @@ class ZygoteClient:
         self.dead = False
         self._requests = os.fdopen(req_w, "wb")
         self._replies = os.fdopen(rep_r, "rb")
+        from tutor.grading.protocol import receive
+
+        first = receive(self._replies)
+        self.isolation: dict[str, Any] = json.loads(first) if first else {}
 
     def run(self, request: Any) -> Any:
-        from dataclasses import asdict
+        from tutor.grading.protocol import SandboxResult, receive, send
+        from tutor.grading.sandbox import SandboxLost
 
-        from tutor.grading import codec
-        from tutor.grading.sandbox import SandboxLost, SandboxResult
-
-        fields = asdict(request)
-        fields["forbidden"] = list(fields["forbidden"])
         try:
-            write_blob(self._requests, codec.encode(fields))
+            send(self._requests, request.encode())
         except OSError:
             self.dead = True
             raise SandboxLost("the grading zygote is gone") from None
         try:
-            blob = read_blob(self._replies)
+            blob = receive(self._replies)
         except OSError:
             blob = None
         if blob is None:
             self.dead = True
             raise SandboxLost("the grading zygote died")
-        reply = codec.decode(blob)
-        reply["frames"] = list(reply["frames"])
-        return SandboxResult(**reply)
+        return SandboxResult.decode(blob)
 
 
 def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
@@ -166,9 +145,11 @@ def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
         exercise = load_exercise(folder, solutions)
         if op == "audit":
             return {"ok": True, "audit": audit(checker, exercise, request.get("seed"))}
+        confine = request.get("confine")
         result = checker.check(exercise, Path(request["file"]), seed=request.get("seed"),
                                hidden=bool(request.get("hidden")),
-                               timeout=request.get("timeout"))
+                               timeout=request.get("timeout"),
+                               confine=Path(confine) if confine else None)
         return {"ok": True, "result": result.to_dict()}
     return {"ok": False, "error": f"unknown op {op!r}"}
 
@@ -219,7 +200,8 @@ def main() -> int:
     from tutor.grading.checker import Checker
 
     checker = Checker(zygote.run)
-    proto_out.write(json.dumps({"ready": True, "pid": os.getpid()}).encode() + b"\n")
+    proto_out.write(json.dumps({"ready": True, "pid": os.getpid(),
+                                "isolation": zygote.isolation}).encode() + b"\n")
     proto_out.flush()
     for line in proto_in:
         try:
