@@ -208,7 +208,9 @@ class Checker:
                  memory_mb: int) -> list[CaseOutcome]:
         outcomes: list[CaseOutcome] = []
         payloads: list[dict[str, Any] | None] = []
-        for frame in result.frames[: len(cases)]:
+        # over the frame caps, nothing the child sent is believed: the check is an error
+        frames = () if result.status is Status.TOO_BIG else result.frames[: len(cases)]
+        for frame in frames:
             reply = parse_reply(frame)
             payloads.append({"ok": True, "value": reply.value} if reply.ok
                             else reply.error.to_dict() if reply.error else None)

@@ -149,7 +149,8 @@ def decide(protected: tuple[str, ...] = ()) -> tuple[jail.Plan, Isolation]:
     plan = None
     facts: dict[str, Any] = {}
     if linux and any(want.values()):
-        for userns in ((False, True) if root else (True,)):
+        forced = os.environ.get(jail.USERNS_VAR) == "1"
+        for userns in ((False, True) if root and not forced else (True,)):
             candidate = jail.Plan(**want, uid=uid, userns=userns, **common)
             facts = _try(candidate)
             if facts.get("ok"):
@@ -190,8 +191,9 @@ def _describe(plan: jail.Plan, facts: dict[str, Any], off: frozenset[str], failu
         layers.append(Layer("uid", False, f"runs as uid {os.getuid()}, the grader's own, "
                             "and sees everything that uid can"))
     else:
-        layers.append(Layer("uid", False, "runs as root (with no capabilities): "
-                            + ("switched off" if "uid" in off else "cannot switch to nobody")))
+        layers.append(Layer("uid", False, "runs as root (with no capabilities): " + (
+            "switched off" if "uid" in off else "inside a user namespace, where only the "
+            "grader's own uid can be mapped" if plan.userns else "cannot switch to nobody")))
     layers.append(Layer("env", True, DESCRIPTIONS["env"]))
     tty_safe = plan.mount or (plan.uid and root)
     layers.append(Layer("tty", tty_safe, DESCRIPTIONS["tty"] if tty_safe else
@@ -205,30 +207,52 @@ def _describe(plan: jail.Plan, facts: dict[str, Any], off: frozenset[str], failu
 
 
 def advice(plan: jail.Plan, off: frozenset[str], linux: bool) -> list[str]:
-    if plan.namespaces or {"pid", "mount", "net"} <= off:
-        return []
-    if not linux:
-        return ["Namespaces exist only on Linux: grade on a Linux machine (or a Linux VM) for "
-                "full isolation."]
     tips = []
+    if os.geteuid() == 0 and plan.uid and not plan.mount and not _world_readable(sys.base_prefix):
+        tips.append(f"Python lives under {sys.base_prefix}, which uid {jail.NOBODY} cannot "
+                    "read: learner code can import only the modules the grader preloaded. "
+                    "Install Python in a world-readable place (e.g. /usr/local).")
+    if plan.namespaces or {"pid", "mount", "net"} <= off:
+        return tips
+    if not linux:
+        return [*tips, "Namespaces exist only on Linux: grade on a Linux machine (or a Linux "
+                       "VM) for full isolation."]
+    kernel = []
     if _read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
-        tips.append("Ubuntu restricts unprivileged user namespaces through AppArmor: "
-                    "`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0` (or an "
-                    "AppArmor profile that allows `userns` for this Python).")
+        kernel.append("Ubuntu restricts unprivileged user namespaces through AppArmor: "
+                      "`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0` (or an "
+                      "AppArmor profile that allows `userns` for this Python).")
     if _read("/proc/sys/user/max_user_namespaces") == "0":
-        tips.append("User namespaces are disabled: `sudo sysctl user.max_user_namespaces=15000`.")
+        kernel.append("User namespaces are disabled: "
+                      "`sudo sysctl user.max_user_namespaces=15000`.")
     if _read("/proc/sys/kernel/unprivileged_userns_clone") == "0":
-        tips.append("Unprivileged user namespaces are disabled: "
-                    "`sudo sysctl kernel.unprivileged_userns_clone=1`.")
+        kernel.append("Unprivileged user namespaces are disabled: "
+                      "`sudo sysctl kernel.unprivileged_userns_clone=1`.")
     if os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv"):
-        tips.append("Inside a container, the default seccomp profile blocks unshare(): run it "
-                    "with `--security-opt seccomp=unconfined --cap-add SYS_ADMIN` (or a seccomp "
-                    "profile that allows unshare and mount). Running as root, the child still "
-                    f"drops to uid {jail.NOBODY} and the course files are made unreadable to it.")
-    if not tips:
-        tips.append("The kernel refused new namespaces; see `unshare --user --map-root-user "
-                    "--pid --mount --net --fork true` for the reason.")
-    return tips
+        kernel.append("Inside a container, the default seccomp profile blocks unshare(): run it "
+                      "with `--security-opt seccomp=unconfined --cap-add SYS_ADMIN` (or a "
+                      "seccomp profile that allows unshare and mount). Running as root, the "
+                      f"child still drops to uid {jail.NOBODY} and the course files are made "
+                      "unreadable to it.")
+    if not kernel:
+        kernel.append("The kernel refused new namespaces; `unshare --user --map-root-user "
+                      "--pid --mount --net --fork true` shows the reason.")
+    return [*kernel, *tips]
+
+
+def _world_readable(path: str) -> bool:
+    """Whether 'other' may walk down to `path` (every folder on the way has o+x)."""
+    here = os.path.realpath(path)
+    while True:
+        try:
+            if not os.stat(here).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+        parent = os.path.dirname(here)
+        if parent == here:
+            return True
+        here = parent
 
 
 def _read(path: str) -> str | None:
