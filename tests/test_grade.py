@@ -24,11 +24,11 @@ import pytest
 
 from tutor.course import load_course
 from tutor.grading.batch import BatchError, Submission, discover, find_file, grade_batch
-from tutor.grading.checker import exercise_seed
 from tutor.grading.client import Grader
 from tutor.grading.formats import FORMATS, renderer
 from tutor.grading.gradebook import GradeReport
 from tutor.grading.results import Verdict
+from tutor.grading.seeds import case_seed
 from tutor.grading.sets import load_set, resolve
 
 DATA = Path(__file__).parent / "data"
@@ -228,7 +228,7 @@ def hidden_values(exercise_id: str, seed: int) -> list[str]:
         "hidden_check", PACK / "exercises" / exercise_id / "check.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    cases = module.cases(np.random.default_rng(exercise_seed(exercise_id, seed)), True)
+    cases = module.cases(np.random.default_rng(case_seed(exercise_id, seed)), True)
     shown = []
     for case in cases:
         for value in case.inputs.values():
@@ -240,21 +240,25 @@ def hidden_values(exercise_id: str, seed: int) -> list[str]:
 @pytest.fixture(scope="module")
 def hidden_report(grader, items, tmp_path_factory):
     root = tmp_path_factory.mktemp("hidden")
-    shutil.copytree(DATA / "submissions" / "alice", root / "alice")
+    for name in ("alice", "bob"):
+        shutil.copytree(DATA / "submissions" / name, root / name)
     (root / "leaky").mkdir()
+    # prints the inputs, and raises them in the message of an exception named after the seed
     (root / "leaky" / "scale_add.py").write_text(
-        "def scale_add(x, a, b):\n    print('inputs', repr(a), repr(b), x.tolist())\n"
-        "    raise ValueError(f'a={a!r} b={b!r} x0={float(x.flat[0])!r}')\n")
+        f"class Seed_{HIDDEN_SEED}(ValueError):\n    pass\n\n\n"
+        "def smuggle(x, a, b):\n    print('inputs', repr(a), repr(b), x.tolist())\n"
+        f"    raise Seed_{HIDDEN_SEED}(f'a={{a!r}} b={{b!r}} x0={{float(x.flat[0])!r}}')\n\n\n"
+        "def scale_add(x, a, b):\n    return smuggle(x, a, b)\n")
     # memorised the public cases' answers: passes them, cannot pass hidden ones
     spec = importlib.util.spec_from_file_location("sq", PACK / "exercises/square/check.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    public = module.cases(np.random.default_rng(exercise_seed("square", None)), False)
+    public = module.cases(np.random.default_rng(case_seed("square", None)), False)
     table = {c.inputs["x"].tobytes().hex(): (c.inputs["x"] ** 2).tolist() for c in public}
     (root / "leaky" / "square.py").write_text(
         "import numpy as np\n\nANSWERS = " + repr(table) + "\n\n\ndef square(x):\n"
         "    return np.array(ANSWERS.get(x.tobytes().hex(), np.zeros(x.shape).tolist()))\n")
-    subs = discover([root / "alice", root / "leaky"])
+    subs = discover([root / "alice", root / "leaky", root / "bob"])
     public_report = grade_batch(subs, items[1:], title="x", graders=[grader])
     hidden = grade_batch(subs, items[1:], title="x", graders=[grader], seed=HIDDEN_SEED)
     return public_report, hidden
@@ -281,8 +285,11 @@ def test_hidden_reports_never_show_hidden_values(hidden_report):
     assert [(i.name, i.description, i.preview) for i in report.inputs] == [
         ("x", "float64 array (5,)", ""), ("a", "float", ""), ("b", "float", "")]
     assert report.label == "" and report.seed == "hidden"
+    assert report.error_type == "ValueError"  # its class is Seed_424242(ValueError)
+    assert report.traceback == ("Traceback (your code; messages are not shown for hidden cases):"
+                                "\n  line 11, in scale_add\n  line 7, in smuggle\nValueError\n")
     texts = [renderer(fmt)(hidden) for fmt in ("json", "junit", "text", "csv")]
-    texts.append(renderer("gradescope")(replace(hidden, submissions=hidden.submissions[1:])))
+    texts.append(renderer("gradescope")(replace(hidden, submissions=(by_name(hidden, "leaky"),))))
     for value in hidden_values("scale_add", HIDDEN_SEED) + hidden_values("square", HIDDEN_SEED):
         for text in texts:
             assert value not in text
@@ -290,6 +297,27 @@ def test_hidden_reports_never_show_hidden_values(hidden_report):
     square = by_name(hidden, "leaky").exercises[1].result.report
     assert square.mismatch["worst"] == [] and "differ from the reference" in square.problem
     assert str(HIDDEN_SEED) not in "".join(texts)
+
+
+def test_hidden_cases_come_from_the_full_secret_seed(grader, items, tmp_path):
+    """A submission that knows the answers of the cases `case_seed` gives for this seed passes:
+    the checker draws its hidden cases from `seeds.case_seed`, every bit of the seed included."""
+    spec = importlib.util.spec_from_file_location("sq", PACK / "exercises/square/check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    seed = HIDDEN_SEED + (1 << 100)  # differs from HIDDEN_SEED only above bit 48
+    hidden = module.cases(np.random.default_rng(case_seed("square", seed)), True)
+    table = {c.inputs["x"].tobytes().hex(): (c.inputs["x"] ** 2).tolist() for c in hidden}
+    (tmp_path / "oracle").mkdir()
+    (tmp_path / "oracle" / "square.py").write_text(
+        "import numpy as np\n\nANSWERS = " + repr(table) + "\n\n\ndef square(x):\n"
+        "    return np.array(ANSWERS.get(x.tobytes().hex(), np.zeros(x.shape).tolist()))\n")
+    subs = discover([tmp_path / "oracle"])
+    square = [i for i in items if i.id == "square"]
+    assert grades(grade_batch(subs, square, title="x", graders=[grader], seed=seed),
+                  "oracle") == {"square": ("pass", 5.0)}
+    assert grades(grade_batch(subs, square, title="x", graders=[grader], seed=HIDDEN_SEED),
+                  "oracle") == {"square": ("fail", 0.0)}
 
 
 # -- formats --------------------------------------------------------------------------------------
@@ -316,18 +344,36 @@ def pack_only(report: GradeReport) -> GradeReport:
 
 GOLDEN_FILES = {"text": "grade.txt", "json": "grade.json", "junit": "grade.junit.xml",
                 "csv": "grade.csv", "gradescope": "grade.gradescope.json"}
+#: the isolation level the golden files show (the real one depends on the kernel grading)
+GOLDEN_ISOLATION = "full: pid, mount, net, uid, env, no tty, limits"
+
+
+def check_golden(text: str, name: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("DLTUTOR_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{path} differs (DLTUTOR_UPDATE_GOLDEN=1)"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_formats_match_their_golden_files(report2, fmt):
-    report = pack_only(report2)
+    report = replace(pack_only(report2), isolation=GOLDEN_ISOLATION)
     if fmt == "gradescope":  # one submission: bob has a wrong, a diagnosed and a missing file
         report = replace(report, submissions=(by_name(report, "bob"),))
-    text = normalise(renderer(fmt)(report))
-    path = GOLDEN / GOLDEN_FILES[fmt]
-    if os.environ.get("DLTUTOR_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{path} differs (DLTUTOR_UPDATE_GOLDEN=1)"
+    check_golden(normalise(renderer(fmt)(report)), GOLDEN_FILES[fmt])
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "gradescope"])
+def test_hidden_formats_match_their_golden_files(hidden_report, fmt):
+    """On hidden cases: redacted reports (a custom exception, a traceback, prints, wrong values,
+    a known mistake, a missing file) and no timing at all, so nothing needs normalising."""
+    _, hidden = hidden_report
+    report = replace(hidden, title="Tiny homework (hidden cases)", isolation=GOLDEN_ISOLATION)
+    if fmt == "gradescope":  # leaky: an exception with a traceback, wrong values, prints
+        report = replace(report, submissions=(by_name(report, "leaky"),))
+    text = renderer(fmt)(report)
+    assert "time=" not in text and "execution_time" not in text
+    check_golden(text, f"grade.hidden.{GOLDEN_FILES[fmt].removeprefix('grade.')}")
 
 
 def test_json_has_the_documented_fields(report2):

@@ -36,6 +36,11 @@ def test_the_scaffold_validates_out_of_the_box(grader, tmp_path):
     assert course.problems == ()
     exercise = course.exercise("focal_demo")
     assert exercise.title == "Focal demo" and exercise.pack == "pack"
+    # no drive.py by default (each case calls the function with its inputs); check.py says when
+    # to add one, and that it must not reach back into check.py
+    assert exercise.driver_path is None
+    check = exercise.check_path.read_text()
+    assert "def drive(fn, **inputs)" in check and 'load_sibling(__file__, "drive")' in check
     report = validate_exercise(grader, exercise)
     assert report.ok, report.problems
     assert len(report.notes) == 1 and "8 file(s) still hold the example" in report.notes[0]

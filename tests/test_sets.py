@@ -15,6 +15,7 @@ from tutor.grading.sets import (
     parse_seed,
     resolve,
     secret_seed,
+    strictest_visibility,
 )
 
 PACK = Path(__file__).parent / "data" / "pack"
@@ -135,3 +136,23 @@ def test_a_passphrase_is_a_seed_too():
     assert parse_seed("42") == 42
     assert parse_seed("correct horse") == parse_seed("correct horse")
     assert parse_seed("correct horse") != parse_seed("correct horse!")
+
+
+def test_a_seed_keeps_every_bit_of_any_size():
+    big = 2**300 + 12345
+    assert parse_seed(str(big)) == big
+    assert parse_seed(hex(big)) == big and parse_seed(hex(big).upper().replace("X", "x")) == big
+    assert parse_seed("0x" + "f" * 5000) == 16**5000 - 1
+    assert parse_seed("9" * 6000) == 10**6000 - 1  # past int()'s default digit limit
+    assert parse_seed("007") == 7 and parse_seed(" 42\n") == 42 and parse_seed("-5") == -5
+    assert parse_seed("1_000") == 1000
+    # a passphrase keeps all of SHA-256's bits, not 48 of them
+    assert parse_seed("correct horse battery staple").bit_length() > 200
+
+
+def test_the_strictest_visibility():
+    assert strictest_visibility([]) == "visible"
+    assert strictest_visibility(["visible", "after_due_date"]) == "after_due_date"
+    assert strictest_visibility(["after_due_date", "after_published"]) == "after_published"
+    assert strictest_visibility(["after_published", "hidden", "visible"]) == "hidden"
+    assert strictest_visibility(["visible", "no such thing"]) == "hidden"

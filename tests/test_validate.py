@@ -113,3 +113,127 @@ def test_an_empty_pack_is_a_problem(tmp_path):
     out = dltutor("validate", "--pack", str(tmp_path), "--pack-only")
     assert out.returncode == 1
     assert "holds no exercises" in " ".join(out.stdout.split())
+
+
+# -- drive.py: the one exercise file the learner's jailed process imports ------------------------
+
+SOUND_DRIVE = '''"""How a case calls scale_add: the only exercise file the jailed child imports (it loads
+no check.py, holds no reference and no cases)."""
+
+import numpy as np
+
+
+def as_float64(value):
+    return np.asarray(value, dtype=np.float64)
+
+
+def drive(fn, x, a, b):
+    return as_float64(fn(x.copy(), a, b))
+'''
+LOADS_A_MISTAKE = ("\nfrom tutor.grading.trusted import load_trusted\n\n"
+                   "_m = load_trusted(__file__.replace('drive.py', 'mistakes/swapped.py'))\n")
+JAILED = ("drive.py is imported by the learner's jailed process: it must hold no reference or "
+          "cases")
+
+
+def pack_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A copy of the test pack with `files` (paths under exercises/scale_add) written over it."""
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    for name, text in files.items():
+        (pack / "exercises" / "scale_add" / name).write_text(text)
+    return pack
+
+
+def validate_scale_add(grader, pack: Path):
+    return validate_exercise(grader, load_course([pack]).exercise("scale_add"))
+
+
+def test_a_drive_py_sharing_helpers_with_check_py_is_sound(grader, tmp_path):
+    check = (PACK / "exercises" / "scale_add" / "check.py").read_text()
+    check = check.replace("from tutor.grading.kit import Case\n",
+                          "from tutor.grading.kit import Case\n"
+                          "from tutor.grading.trusted import load_sibling\n\n"
+                          '_drive = load_sibling(__file__, "drive")\n')
+    check = check.replace("    return torch.add(", "    return _drive.as_float64(torch.add(")
+    check = check.rstrip("\n") + ")\n"
+    pack = pack_with(tmp_path, {"drive.py": SOUND_DRIVE, "check.py": check})
+    exercise = load_course([pack]).exercise("scale_add")
+    assert exercise.driver_path == pack / "exercises" / "scale_add" / "drive.py"
+    report = validate_exercise(grader, exercise)
+    assert report.ok, report.problems
+    assert report.notes == ()
+
+
+def test_a_drive_left_in_check_py_is_reported(grader, tmp_path):
+    check = (PACK / "exercises" / "scale_add" / "check.py").read_text()
+    check += "\n\ndef drive(fn, x, a, b):\n    return fn(x, a, b)\n"
+    report = validate_scale_add(grader, pack_with(tmp_path, {"check.py": check}))
+    left_in_check = ("check.py defines drive(): move it to drive.py: the engine no longer calls "
+                     "check.py's drive")
+    assert report.problems == (left_in_check,)
+
+
+@pytest.mark.parametrize("extra, words", [
+    ("\ndef reference(x, a, b):\n    return a * x + b\n", "drive.py defines reference: "),
+    ("\ndef cases(rng, hidden):\n    return []\n", "drive.py defines cases: "),
+    ("\nfrom check import reference\n", "drive.py defines reference: "),
+    ('\nfrom tutor.grading.trusted import load_sibling\n\n_c = load_sibling(__file__, "check")\n',
+     "names 'check' (line 16)"),
+    ("\nimport pathlib\n\nCHECK = pathlib.Path(__file__).with_name('check.py')\n",
+     "names 'check.py' (line 16)"),
+    (LOADS_A_MISTAKE, "names 'mistakes/swapped.py' (line 16)"),
+    ("\nfrom mistakes import swapped\n", "imports 'mistakes'"),
+    ("\nfrom . import check\n", "imports 'check'"),
+])
+def test_a_drive_py_that_holds_or_loads_the_trusted_side_is_reported(grader, tmp_path, extra,
+                                                                      words):
+    report = validate_scale_add(grader, pack_with(tmp_path, {"drive.py": SOUND_DRIVE + extra}))
+    assert any(words in problem for problem in report.problems), report.problems
+    assert all(problem.endswith(JAILED) for problem in report.problems), report.problems
+    # nothing that goes through the driver runs; the trusted audit still does
+    assert "were not run: fix the drive problems first" in report.notes[-1]
+    assert report.facts["cases"] == 3
+
+
+def test_a_drive_py_without_drive_is_reported(grader, tmp_path):
+    pack = pack_with(tmp_path, {"drive.py": SOUND_DRIVE.replace("def drive(", "def run(")})
+    report = validate_scale_add(grader, pack)
+    no_drive = ("drive.py does not define drive(fn, **inputs): the learner's process calls it "
+                "on every case (delete drive.py to call fn(**inputs) instead)")
+    assert report.problems == (no_drive,)
+
+
+def test_a_drive_py_that_does_not_parse_is_reported(grader, tmp_path):
+    report = validate_scale_add(grader, pack_with(tmp_path, {"drive.py": "def drive(fn:\n"}))
+    assert len(report.problems) == 1 and report.problems[0].startswith(
+        "drive.py has a syntax error")
+
+
+def test_docstrings_and_messages_that_mention_check_py_are_fine(grader, tmp_path):
+    drive = SOUND_DRIVE.replace(
+        "def drive(fn, x, a, b):\n",
+        'def drive(fn, x, a, b):\n    """check.py holds the reference; mistakes/ the mistakes."""\n'
+        '    if x.ndim > 3:\n        raise ValueError("too many dims: please check")\n')
+    report = validate_scale_add(grader, pack_with(tmp_path, {"drive.py": drive}))
+    assert report.ok, report.problems
+
+
+def test_cli_reports_a_leaky_drive_py_and_exits_1(tmp_path):
+    pack = pack_with(tmp_path, {"drive.py": SOUND_DRIVE + "\ndef reference(x, a, b):\n"
+                                "    return a * x + b\n"})
+    out = dltutor("validate", "--pack", str(pack), "--pack-only", "--json")
+    assert out.returncode == 1, out.stdout + out.stderr
+    doc = json.loads(out.stdout)
+    scale = next(e for e in doc["exercises"] if e["exercise"] == "scale_add")
+    assert scale["problems"] == [f"drive.py defines reference: {JAILED}"]
+
+
+def test_the_built_in_drivers_keep_the_trust_boundary(course):
+    from tutor.grading.validate import driver_problems
+
+    driven = sorted(e.id for e in course.exercises.values() if e.driver_path)
+    assert driven == ["adagrad_step", "adam_step", "freeze_except_last", "momentum_step",
+                      "nesterov_step", "rmsprop_step", "sgd_step"]
+    for exercise in course.exercises.values():
+        assert driver_problems(exercise) == [], exercise.id

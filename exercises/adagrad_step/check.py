@@ -1,28 +1,14 @@
 """Trusted check for adagrad_step: K chained steps against torch.optim.Adagrad.
 
-`drive` starts state_sum at the initial accumulator value, calls the learner with t = 1, 2, ...,
-feeds the learner's own (param, state_sum) back in, and returns every step's pair; the reference
-runs torch.optim.Adagrad(lr, lr_decay, initial_accumulator_value, eps) over the same gradients and
-reads its state["sum"]."""
+drive.py (the driver the learner's process runs) starts state_sum at the initial accumulator
+value, calls the learner with t = 1, 2, ..., feeds the learner's own (param, state_sum) back in,
+and returns every step's pair; the reference runs torch.optim.Adagrad(lr, lr_decay,
+initial_accumulator_value, eps) over the same gradients and reads its state["sum"]."""
 
 import numpy as np
 import torch
 
 from tutor.grading.kit import Case
-
-
-def _snap(v):
-    return v.copy() if isinstance(v, np.ndarray) else v
-
-
-def drive(fn, param, grads, lr, lr_decay, eps, initial_accumulator_value):
-    p = param.copy()
-    s = np.full_like(param, initial_accumulator_value)
-    out = []
-    for t, g in enumerate(grads, start=1):
-        p, s = fn(p, g.copy(), s, lr, t, eps, lr_decay)
-        out.append((_snap(p), _snap(s)))
-    return out
 
 
 def reference(param, grads, lr, lr_decay, eps, initial_accumulator_value):

@@ -1,5 +1,6 @@
-"""Trusted check for adam_step: the learner's update chained over K consecutive steps, compared
-step by step with torch.optim.Adam started from the same state.
+"""Trusted check for adam_step: the learner's update chained over K consecutive steps (drive.py,
+the driver the learner's process runs), compared step by step with torch.optim.Adam started from
+the same state.
 
 What is compared is each step's *update* (new param minus old param), m and v: a mistake such as
 eps inside the square root moves the parameter by ~1e-8 on a parameter of ~1, which a comparison
@@ -10,24 +11,6 @@ import numpy as np
 import torch
 
 from tutor.grading.kit import Case
-
-
-def drive(fn, param, grads, m, v, t, lr, beta1, beta2, eps):
-    """Call adam_step K times, feeding its own outputs back, and collect every step."""
-    p = np.array(param, dtype=np.float64)
-    updates, ms, vs = [], [], []
-    for k, g in enumerate(grads):
-        before = p.copy()  # the learner may update p in place
-        out = fn(p, np.array(g), np.array(m), np.array(v), t + k, lr=lr, beta1=beta1,
-                 beta2=beta2, eps=eps)
-        if not isinstance(out, (tuple, list)) or len(out) != 3:
-            raise TypeError(f"adam_step must return a tuple (param, m, v); got {type(out).__name__}"
-                            + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""))
-        p, m, v = (np.asarray(x) for x in out)
-        updates.append(p - before)
-        ms.append(m)
-        vs.append(v)
-    return {"update": np.stack(updates), "m": np.stack(ms), "v": np.stack(vs)}
 
 
 def reference(param, grads, m, v, t, lr, beta1, beta2, eps):

@@ -1,25 +1,13 @@
 """Trusted check for momentum_step: K chained steps against torch.optim.SGD(momentum=...).
 
-`drive` feeds the learner's own (param, buf) back in for every step, starting with buf = None,
-and returns every step's (param, buf); the reference runs torch.optim.SGD over the same steps and
-reads its state["momentum_buffer"]."""
+drive.py (the driver the learner's process runs) feeds the learner's own (param, buf) back in for
+every step, starting with buf = None, and returns every step's (param, buf); the reference runs
+torch.optim.SGD over the same steps and reads its state["momentum_buffer"]."""
 
 import numpy as np
 import torch
 
 from tutor.grading.kit import Case
-
-
-def _snap(v):
-    return v.copy() if isinstance(v, np.ndarray) else v
-
-
-def drive(fn, param, grads, lr, momentum, dampening, weight_decay):
-    p, buf, out = param.copy(), None, []
-    for g in grads:
-        p, buf = fn(p, g.copy(), buf, lr, momentum, dampening, weight_decay)
-        out.append((_snap(p), _snap(buf)))
-    return out
 
 
 def reference(param, grads, lr, momentum, dampening, weight_decay):

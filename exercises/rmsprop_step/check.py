@@ -1,25 +1,14 @@
 """Trusted check for rmsprop_step: K chained steps against torch.optim.RMSprop.
 
-`drive` starts square_avg at zeros (as PyTorch does), feeds the learner's own (param, square_avg)
-back in, and returns every step's pair; the reference runs torch.optim.RMSprop(lr, alpha, eps)
-over the same gradients and reads its state["square_avg"]."""
+drive.py (the driver the learner's process runs) starts square_avg at zeros (as PyTorch does),
+feeds the learner's own (param, square_avg) back in, and returns every step's pair; the reference
+runs torch.optim.RMSprop(lr, alpha, eps) over the same gradients and reads its
+state["square_avg"]."""
 
 import numpy as np
 import torch
 
 from tutor.grading.kit import Case
-
-
-def _snap(v):
-    return v.copy() if isinstance(v, np.ndarray) else v
-
-
-def drive(fn, param, grads, lr, alpha, eps):
-    p, s, out = param.copy(), np.zeros_like(param), []
-    for g in grads:
-        p, s = fn(p, g.copy(), s, lr, alpha, eps)
-        out.append((_snap(p), _snap(s)))
-    return out
 
 
 def reference(param, grads, lr, alpha, eps):

@@ -1,6 +1,7 @@
 """Trusted check for sgd_step: a K-step run on L(p) = 1/2 sum(scale * (p - center)^2), the
-learner's output chained as the next parameter (drive), compared step by step with torch.optim.SGD
-(same lr, weight_decay) on the same loss through autograd. lr and weight_decay vary; some cases
+learner's output chained as the next parameter (drive.py, the driver the learner's process runs),
+compared step by step with torch.optim.SGD (same lr, weight_decay) on the same loss through
+autograd. lr and weight_decay vary; some cases
 leave weight_decay at its default."""
 
 import numpy as np
@@ -42,22 +43,6 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         out.append(_case(rng, (3,), 0.0, 0.1, 3, "lr = 0: nothing moves"))
         out.append(_case(rng, (2, 2), 0.15, 2e-2, 8, "8 steps"))
     return out
-
-
-def drive(fn, param, scale, center, lr, weight_decay, steps):
-    """Run `steps` updates with the learner's function, feeding each output back in."""
-    p = np.array(param, dtype=np.float64)
-    history = []
-    for _ in range(steps):
-        grad = scale * (p - center)
-        if weight_decay is None:
-            new = fn(p.copy(), grad, lr)
-        else:
-            new = fn(p.copy(), grad, lr, weight_decay=weight_decay)
-        new = np.array(new, copy=True)
-        history.append(new)
-        p = np.asarray(new, dtype=np.float64)
-    return history
 
 
 def reference(param, scale, center, lr, weight_decay, steps):

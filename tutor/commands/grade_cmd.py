@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"grading workers in parallel (default: CPUs, at most {DEFAULT_JOBS})")
     p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="secret seed: grade on hidden cases (default: $DLTUTOR_SEED, or the "
-                        "variable the set's [hidden] table names)")
+                        "variable the set's [hidden] table names); `dltutor seed` makes one")
     p.add_argument("--min-score", type=float, default=None, metavar="X",
                    help="exit 1 when a submission scores fewer than X points "
                         "(default: the set's min_score)")
@@ -125,6 +125,12 @@ def run(args: argparse.Namespace) -> int:
               f"{len(items)} exercise{'s' if len(items) != 1 else ''} with "
               f"{min(jobs, total_checks)} worker{'s' if min(jobs, total_checks) != 1 else ''}"
               f"{hidden_note}", style="dim")
+    if seed is not None:
+        from tutor.grading.seeds import seed_warning
+
+        warning = seed_warning(seed)
+        if warning:  # a short seed: the class can brute-force it from one hidden case
+            err.print(warning, style="bold yellow", markup=False)
     started = time.monotonic()
     try:
         report = _grade_with_progress(err, submissions, items, assignment.title, seed, jobs,
@@ -133,6 +139,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except GraderError as exc:
         raise UsageError(f"the grading worker could not start: {exc}") from None
+    if not report.visibility:  # the set's own Gradescope visibility, for the top level
+        from dataclasses import replace
+
+        report = replace(report, visibility=assignment.visibility)
 
     for fmt, path in outputs:
         if fmt == "text" and path is None:
@@ -147,9 +157,12 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
+            from tutor.atomic import write_atomic
+
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                # never opens `path` itself: a symlink or FIFO planted there is replaced
+                write_atomic(path, text)
             except OSError as exc:
                 raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
             err.print(f"wrote {fmt} report to {path}", style="dim")

@@ -4,7 +4,8 @@ The scaffold is a small, complete exercise (mean squared error, with a PyTorch r
 known mistakes), named after the new id, so `dltutor validate --pack DIR ID` passes before the
 author has changed a line. Authors then replace the example piece by piece and re-validate after
 each step; every file carries a `dltutor-scaffold` line, which `validate` mentions (as a note, not
-a failure) until it is deleted.
+a failure) until it is deleted. No drive.py is written (the example needs none: each case calls
+the function with its inputs); the generated check.py says when to add one.
 
 Pure file writing: no torch, no grading."""
 
@@ -94,6 +95,15 @@ asks for the extra hidden cases. Vary every argument, include the edge cases, an
 so that each known mistake shows.
 """
 # {mark}: the example's cases and reference. Replace them with your exercise's.
+
+# drive.py (optional): each case calls the learner's function with the case's inputs as keyword
+# arguments. When a case needs more (steps chained over several calls, or torch objects such as a
+# model built from plain inputs), add drive.py beside this file with `def drive(fn, **inputs)`: it
+# calls the learner's function and returns plain data. drive.py is the one exercise file the
+# learner's jailed process imports, so the reference and the cases stay here and drive.py never
+# imports this file; to share a helper, import it here instead:
+# `_drive = load_sibling(__file__, "drive")` (from tutor.grading.trusted). See
+# docs/content-format.md.
 
 import numpy as np
 import torch

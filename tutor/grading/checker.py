@@ -10,24 +10,19 @@ edit-check loop and a batch of submissions pay for the PyTorch oracle once."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import time
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tutor.course.model import Exercise
-from tutor.grading import codec
-from tutor.grading.compare import Mismatch, Raised, compare, describe
-from tutor.grading.results import CheckResult, FailureReport, InputSummary, Verdict
+from tutor.grading import codec, redact
 from tutor.grading.cases import CaseOutcome, PreparedCase
-from tutor.grading import redact
 from tutor.grading.child import OUTPUT_CAP, to_plain
+from tutor.grading.compare import Raised, compare, describe
 from tutor.grading.protocol import (
     MAX_FRAME,
     JailSpec,
@@ -36,7 +31,9 @@ from tutor.grading.protocol import (
     Status,
     parse_reply,
 )
+from tutor.grading.results import CheckResult, FailureReport, InputSummary, Verdict
 from tutor.grading.sandbox import SandboxLost
+from tutor.grading.seeds import case_seed
 from tutor.grading.submission import SubmissionError, read_submission
 from tutor.grading.trusted import default_drive, load_trusted
 
@@ -50,17 +47,17 @@ SIGNAL_WORDS = {
 }
 
 
-def exercise_seed(exercise_id: str, seed: int | None) -> list[int]:
-    base = zlib.crc32(exercise_id.encode())
-    return [base] if seed is None else [base, int(seed) & 0xFFFFFFFFFFFF]
-
-
 # Exceptions a reference never raises on purpose: they mean check.py itself is broken.
 REFERENCE_BUGS = (AssertionError, NameError, AttributeError, ImportError, SyntaxError)
 
 
 class ExerciseBug(RuntimeError):
     """The exercise's own trusted code is broken; the message names the file and the case."""
+
+
+class JailFailure(RuntimeError):
+    """The child could not build a layer of its jail that the probe found working; nothing of
+    the learner's ran (the worker reports it as the grader's failure, never a verdict)."""
 
 
 def normalise(value: Any) -> Any:
@@ -89,7 +86,7 @@ class Checker:
         if key in self._cases:
             return self._cases[key]
         module = load_trusted(check_path)
-        rng = np.random.default_rng(exercise_seed(exercise.id, seed))
+        rng = np.random.default_rng(case_seed(exercise.id, seed))
         prepared: list[PreparedCase] = []
         for case in module.cases(rng, hidden):
             encoded = codec.encode(case.inputs)
@@ -111,7 +108,10 @@ class Checker:
 
     def mistake_outputs(self, exercise: Exercise, path: Path, seed: int | None, hidden: bool,
                         cases: list[PreparedCase]) -> list[Any]:
-        key = (str(path), path.stat().st_mtime_ns, str(exercise.check_path), seed, hidden)
+        driver = exercise.driver_path
+        key = (str(path), path.stat().st_mtime_ns, str(exercise.check_path),
+               exercise.check_path.stat().st_mtime_ns,
+               driver.stat().st_mtime_ns if driver else None, seed, hidden)
         if key not in self._mistakes:
             driver = exercise.driver_path
             drive = load_trusted(driver).drive if driver else default_drive
@@ -147,6 +147,7 @@ class Checker:
         request = SandboxRequest(
             source=source, filename=str(file), function=exercise.function,
             driver_path=str(exercise.driver_path) if exercise.driver_path else "",
+            driver_source=exercise.driver_path.read_bytes() if exercise.driver_path else b"",
             cases=tuple(c.inputs for c in cases), timeout=timeout or exercise.timeout,
             memory_mb=exercise.memory_mb, forbidden=exercise.forbidden,
             module_name=exercise.id,
@@ -155,8 +156,11 @@ class Checker:
             result = self._run_sandbox(request)
         except SandboxLost:
             result = SandboxResult.lost()
-        if result.status is Status.JAIL:
+        if result.status is Status.DRIVER:
             raise ExerciseBug(f"{exercise.id}: {result.detail}")
+        if result.status is Status.JAIL:  # the grader's fault: nothing of the learner's ran
+            raise JailFailure(f"the grader could not build its jail ({result.detail}); "
+                              "run `dltutor doctor`")
         outcomes = self.outcomes(cases, result, request.memory_mb)
         n_pass = sum(o.status == "pass" for o in outcomes)
         first_bad = next((i for i, o in enumerate(outcomes) if o.status != "pass"), None)
@@ -189,9 +193,6 @@ class Checker:
                        f"{outcomes[first_bad].problem}")
         first = outcomes[0].error if outcomes else None
         loaded = not (first and first.get("stage") == "import")
-        if outcomes and outcomes[0].error and outcomes[0].error.get("kind") == "jail":
-            message = (f"the grader could not build its jail ({outcomes[0].error['message']}); "
-                       "nothing of yours ran: run `dltutor doctor`")
         return CheckResult(
             exercise=exercise.id, verdict=verdict, score=round(score, 6),
             cases_passed=n_pass, cases_total=total,
@@ -245,9 +246,6 @@ class Checker:
             return CaseOutcome("crash", value, error=payload,
                                problem=f"ran out of memory (the limit is {memory_mb} MiB "
                                        f"above the tutor's own use): {err_type}")
-        if kind == "jail":
-            return CaseOutcome("error", value, error=payload,
-                               problem=f"the grader could not build its jail: {message}")
         if kind == "unsendable" or kind == "garbled":
             return CaseOutcome("fail", value, error=payload,
                                problem=f"returned something that cannot be graded: {message}")

@@ -10,6 +10,7 @@ keeps its own references to every kernel), and the trusted side also scans the s
 from __future__ import annotations
 
 import errno
+import fcntl
 import linecache
 import os
 import resource
@@ -17,12 +18,13 @@ import signal
 import sys
 import traceback
 import types
+from dataclasses import dataclass
 from typing import Any
 
 from tutor.grading import codec, jail, protocol
 from tutor.grading.privileges import drop_privileges
 from tutor.grading.protocol import SandboxRequest
-from tutor.grading.trusted import default_drive, load_trusted
+from tutor.grading.trusted import default_drive
 
 OUTPUT_CAP = 1024 * 1024  #: bytes of stdout+stderr (and of any one file) learner code may write
 
@@ -31,71 +33,125 @@ class ForbiddenShortcut(Exception):
     """Raised when learner code calls a function the exercise asks them to write themselves."""
 
 
-def run_child(request: SandboxRequest, plan: jail.Plan, result_fd: int, out_fd: int,
-              workdir: str) -> None:
-    """Never returns."""
+def run_child(plan: jail.Plan, fds: ChildFds, workdir: str) -> None:
+    """Never returns. Builds the jail, then waits for its request on the request pipe (the
+    zygote forks this child ahead of time, while idle: the check's clock starts when the
+    request is sent). What only the grader may say (the jail is up, or why not; the exercise's
+    drive.py failed) goes on the status pipe, which is closed before learner code runs, so
+    learner code cannot forge it on the result pipe."""
     try:
-        _setup_process(request, result_fd, out_fd)
-        result_fd = RESULT_FD
+        _setup_process(fds)
+        uid = jail.jail_uid()  # from our host PID, before a PID namespace renumbers us
         try:
             jail.enter_namespaces(plan)
         except (jail.JailError, OSError) as exc:
-            _jail_failed(result_fd, exc)
+            _status(f"jail:{exc}")
         if plan.namespaces:
             _fork_into_namespace()
         try:
             if plan.mount:
-                jail.build_filesystem(plan)
+                jail.build_filesystem(plan, uid)
                 workdir = "/tmp"
             else:
+                jail.own(workdir, plan, uid)
                 os.chdir(workdir)
-            jail.drop_identity(plan)
+            jail.drop_identity(plan, uid)
             drop_privileges()
             jail.limit_processes(plan)
             jail.clean_environment(workdir)
         except (jail.JailError, OSError) as exc:
-            _jail_failed(result_fd, exc)
-        _run_learner(request, result_fd)
+            _status(f"jail:{exc}")
+        request = _read_request()
+        _limit_resources(request)
+        try:
+            drive = _driver(request)
+        except BaseException as exc:  # noqa: BLE001 - the exercise's bug, not the learner's
+            _status(f"driver:the exercise's drive.py failed: {exc!r}")
+        os.write(STATUS_FD, b"ok")
+        os.close(STATUS_FD)
+        _run_learner(request, drive)
+    except BaseException:  # noqa: BLE001 - a bug of the grader's: say what it was
+        traceback.print_exc()
     finally:
         os._exit(70)
 
 
-def _jail_failed(result_fd: int, exc: BaseException) -> None:
-    error = protocol.CaseError("import", "jail", "JailError", (), str(exc)[:500], "")
-    protocol.write_frame(result_fd, codec.encode(error.to_dict()))
-    protocol.write_frame(result_fd, protocol.DONE)
+@dataclass(frozen=True)
+class ChildFds:
+    """The zygote's ends for a child: where its output goes, and its three pipes."""
+
+    out: int
+    result: int
+    request: int
+    status: int
+
+
+def _status(text: str) -> None:
+    """Tell the zygote why the check cannot run, and leave."""
+    os.write(STATUS_FD, text.encode()[:2000])
     os._exit(0)
 
 
-def _setup_process(request: SandboxRequest, result_fd: int, out_fd: int) -> None:
+def _read_request() -> SandboxRequest:
+    chunks = []
+    while True:
+        chunk = os.read(REQUEST_FD, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(REQUEST_FD)
+    if not chunks:  # the zygote went away without sending one
+        os._exit(0)
+    return SandboxRequest.decode(b"".join(chunks))
+
+
+def _setup_process(fds: ChildFds) -> None:
+    """A session of its own, and exactly these descriptors: 0 /dev/null, 1 and 2 the capped
+    output file, 3 the result pipe, 4 the request pipe, 5 the status pipe."""
     os.setsid()  # its own session and process group: no controlling terminal
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
+    # lift the three out of the way first, so no dup2 below clobbers another
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100)
+            for fd in (fds.out, fds.result, fds.request, fds.status)]
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    os.dup2(out_fd, 1)
-    os.dup2(out_fd, 2)
-    if result_fd != 3:
-        os.dup2(result_fd, 3)
-        result_fd = 3
-    os.closerange(4, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    os.dup2(high[0], 1)
+    os.dup2(high[0], 2)
+    os.dup2(high[1], RESULT_FD)
+    os.dup2(high[2], REQUEST_FD)
+    os.dup2(high[3], STATUS_FD)
+    os.closerange(STATUS_FD + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     sys.stdin = open(0, closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
     sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cpu = int(request.timeout) + 2
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_CAP, OUTPUT_CAP))
+    global _VM_BYTES  # read before the jail: its /proc may not exist
     try:
         with open("/proc/self/status") as fh:
-            vm_kb = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:"))
-        limit = vm_kb * 1024 + request.memory_mb * 1024 * 1024
+            _VM_BYTES = 1024 * next(int(line.split()[1]) for line in fh
+                                    if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError):  # pragma: no cover - not Linux
+        _VM_BYTES = 0
+
+
+_VM_BYTES = 0
+
+
+def _limit_resources(request: SandboxRequest) -> None:
+    """The limits that depend on the exercise: CPU seconds and address space (on top of what
+    the preloaded libraries already reserve)."""
+    cpu = int(request.timeout) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    if _VM_BYTES:
+        limit = _VM_BYTES + request.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, StopIteration, ValueError):  # pragma: no cover
-        pass
 
 
 RESULT_FD = 3
+REQUEST_FD = 4
+STATUS_FD = 5
 
 
 def _fork_into_namespace() -> None:
@@ -107,6 +163,7 @@ def _fork_into_namespace() -> None:
     if pid == 0:
         return
     os.close(RESULT_FD)  # only the check writes results: EOF means it is gone
+    os.close(STATUS_FD)
     while True:
         try:
             _, status = os.waitpid(pid, 0)
@@ -117,7 +174,10 @@ def _fork_into_namespace() -> None:
             os._exit(70)
     if os.WIFSIGNALED(status):
         died_of = os.WTERMSIG(status)
-        signal.signal(died_of, signal.SIG_DFL)
+        try:
+            signal.signal(died_of, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL, SIGSTOP: their default action cannot be changed anyway
         os.kill(os.getpid(), died_of)
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
@@ -236,8 +296,19 @@ def _import_learner(request: SandboxRequest) -> Any:
     return module
 
 
-def _run_learner(request: SandboxRequest, result_fd: int) -> None:
-    drive = load_trusted(request.driver_path).drive if request.driver_path else default_drive
+def _driver(request: SandboxRequest) -> Any:
+    """The exercise's drive.py, from the source the worker sent (the jail hides the file)."""
+    if not request.driver_source:
+        return default_drive
+    module = types.ModuleType("dltutor_driver")
+    module.__file__ = request.driver_path
+    exec(compile(request.driver_source, request.driver_path, "exec", dont_inherit=True),  # noqa: S102
+         module.__dict__)
+    return module.drive
+
+
+def _run_learner(request: SandboxRequest, drive: Any) -> None:
+    result_fd = RESULT_FD
     patch_forbidden(request.forbidden)
     try:
         module = _import_learner(request)

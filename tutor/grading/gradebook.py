@@ -105,6 +105,12 @@ class GradeReport:
     submissions: tuple[SubmissionGrade, ...]
     hidden: bool = False  #: graded on hidden cases with a secret seed (never stored here)
     min_score: float | None = None
+    #: how the learner code was jailed, in words (e.g. "full: pid, mount, net, uid, env, no tty,
+    #: limits"); every format shows it. "" when the grading engine did not say.
+    isolation: str = ""
+    #: the set's own Gradescope visibility ("" when none); the gradescope format shows the
+    #: strictest of this and every exercise's
+    visibility: str = ""
 
     @property
     def max_score(self) -> float:
@@ -131,7 +137,8 @@ class GradeReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "title": self.title, "hidden": self.hidden, "min_score": self.min_score,
+            "title": self.title, "hidden": self.hidden, "isolation": self.isolation,
+            "min_score": self.min_score,
             "max_score": self.max_score,
             "exercises": [{"id": c.id, "name": c.name, "max_score": c.max_score,
                            **self.column_stats(c.id)} for c in self.columns],

@@ -90,14 +90,15 @@ def _try(plan: jail.Plan) -> dict[str, Any]:
             os.close(read_fd)
             facts: dict[str, Any] = {}
             try:
+                uid = jail.jail_uid()
                 jail.enter_namespaces(plan)
                 if plan.namespaces and os.fork() != 0:
                     os.close(write_fd)
                     os.wait()
                     os._exit(0)
                 if plan.mount:
-                    jail.build_filesystem(plan)
-                jail.drop_identity(plan)
+                    jail.build_filesystem(plan, uid)
+                jail.drop_identity(plan, uid)
                 drop_privileges()
                 jail.limit_processes(plan)
                 facts["ok"] = True
@@ -182,7 +183,8 @@ def _describe(plan: jail.Plan, facts: dict[str, Any], off: frozenset[str], failu
         Layer("net", plan.net, DESCRIPTIONS["net"] if plan.net else refused("net")),
     ]
     if plan.uid and root and not plan.userns:
-        layers.append(Layer("uid", True, f"runs as uid {jail.NOBODY} (nobody), not root"))
+        layers.append(Layer("uid", True, "runs as an unprivileged uid of its own "
+                            f"({jail.JAIL_UID_BASE} + its PID), never root or the grader's"))
     elif not root and plan.namespaces:
         layers.append(Layer("uid", True, f"runs as uid {os.getuid()}, the grader's own "
                             "unprivileged uid (only root can switch to another), inside a user "
@@ -209,14 +211,14 @@ def _describe(plan: jail.Plan, facts: dict[str, Any], off: frozenset[str], failu
 def advice(plan: jail.Plan, off: frozenset[str], linux: bool) -> list[str]:
     tips = []
     if os.geteuid() == 0 and plan.uid and not plan.mount and not _world_readable(sys.base_prefix):
-        tips.append(f"Python lives under {sys.base_prefix}, which uid {jail.NOBODY} cannot "
+        tips.append(f"Python lives under {sys.base_prefix}, which an unprivileged uid cannot "
                     "read: learner code can import only the modules the grader preloaded. "
                     "Install Python in a world-readable place (e.g. /usr/local).")
     if plan.namespaces or {"pid", "mount", "net"} <= off:
         return tips
     if not linux:
-        return [*tips, "Namespaces exist only on Linux: grade on a Linux machine (or a Linux "
-                       "VM) for full isolation."]
+        return [*tips, ("Namespaces exist only on Linux: grade on a Linux machine (or a Linux "
+                       "VM) for full isolation.")]
     kernel = []
     if _read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
         kernel.append("Ubuntu restricts unprivileged user namespaces through AppArmor: "
@@ -232,8 +234,8 @@ def advice(plan: jail.Plan, off: frozenset[str], linux: bool) -> list[str]:
         kernel.append("Inside a container, the default seccomp profile blocks unshare(): run it "
                       "with `--security-opt seccomp=unconfined --cap-add SYS_ADMIN` (or a "
                       "seccomp profile that allows unshare and mount). Running as root, the "
-                      f"child still drops to uid {jail.NOBODY} and the course files are made "
-                      "unreadable to it.")
+                      "child still drops to an unprivileged uid of its own and the course "
+                      "files are made unreadable to it.")
     if not kernel:
         kernel.append("The kernel refused new namespaces; `unshare --user --map-root-user "
                       "--pid --mount --net --fork true` shows the reason.")

@@ -9,7 +9,8 @@ Layers, each on where the kernel allows it (`probe()` says which are; `dltutor d
           workspace, not other submissions, not the course content (masked even where it lies
           inside a visible tree, e.g. an installed package's `_content`), not the grader's cwd.
   net     its own network namespace: no interface but a loopback that is down.
-  uid     not the grader's identity: uid/gid 65534 (nobody) when the grader is root; for an
+  uid     not the grader's identity: a uid/gid of its own (JAIL_UID_BASE + PID, used by nothing
+          else, so checks beside it are out of its reach too) when the grader is root; for an
           unprivileged grader, its own non-root uid inside a user namespace (only root can
           switch to another uid), with the mount and PID namespaces keeping everything else away.
   env     an allow-listed environment (PATH, locale, thread variables, HOME=/tmp).
@@ -18,11 +19,11 @@ Layers, each on where the kernel allows it (`probe()` says which are; `dltutor d
           size of /tmp (with `mount`).
   caps    no capabilities at all, and no_new_privs (always).
 
-Grader root, namespaces allowed: namespaces without a user namespace, then setuid(65534).
+Grader root, namespaces allowed: namespaces without a user namespace, then setuid(check's uid).
 Grader unprivileged: a user namespace maps the grader's uid to root inside, which may then build
 the other namespaces and the mounts, and drops every capability before learner code runs.
 Namespaces refused (Docker's default seccomp profile, Ubuntu's AppArmor restriction, macOS): the
-layers that need none stay on, and a root grader still drops the child to 65534 and makes the
+layers that need none stay on, and a root grader still drops the child to its own uid and makes the
 course files and submissions unreadable to it (`protect_for_nobody`).
 
 A layer that the probe found working but that fails in a child is never skipped silently: the
@@ -55,7 +56,10 @@ MNT_DETACH = 2
 ST_RELATIME = 4096
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "arm64": 41}.get(platform.machine())
 
-NOBODY = 65534
+# A root grader runs each check as a uid of its own, never used by anyone else: one check's
+# kill(-1) (where no PID namespace stops it) or fork bomb (RLIMIT_NPROC counts per uid) cannot
+# reach another student's check running beside it.
+JAIL_UID_BASE = 2_000_000_000
 LAYERS = ("pid", "mount", "net", "uid", "env", "tty", "limits", "caps")
 TMP_MB = 64  #: the private /tmp (and /dev/shm): every byte the learner's code may write
 TMP_INODES = 4096
@@ -103,8 +107,13 @@ def switched_off() -> frozenset[str]:
 # -- what the jail shows ----------------------------------------------------------------------
 
 
+def under(path: str, folder: str) -> bool:
+    """`path` is `folder` or lies inside it."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
 def _ancestors_or_self(path: str, others: Iterable[str]) -> bool:
-    return any(path == o or path.startswith(o.rstrip("/") + "/") for o in others)
+    return any(under(path, o) for o in others)
 
 
 def visible_paths() -> tuple[str, ...]:
@@ -276,7 +285,7 @@ def _staging(plan: Plan) -> str:
     raise JailError("no directory to build the jail's root on")
 
 
-def build_filesystem(plan: Plan) -> None:
+def build_filesystem(plan: Plan, uid: int) -> None:
     """In the new mount (and PID) namespace, with capabilities: a fresh root on a tmpfs holding
     only what `plan.visible` names (read-only), /proc, a minimal /dev and a private /tmp; then
     pivot into it, so the old root is gone for good."""
@@ -306,9 +315,10 @@ def build_filesystem(plan: Plan) -> None:
         os.symlink(target, f"{root}/dev/{name}")
     _makedirs(root + "/etc")
     with open(root + "/etc/passwd", "w") as fh:
-        fh.write("root:x:0:0:root:/tmp:/bin/false\nnobody:x:65534:65534:nobody:/tmp:/bin/false\n")
+        fh.write(f"root:x:0:0:root:/tmp:/bin/false\nlearner:x:{uid}:{uid}:learner:/tmp:"
+                 "/bin/false\n")
     with open(root + "/etc/group", "w") as fh:
-        fh.write("root:x:0:\nnogroup:x:65534:\n")
+        fh.write(f"root:x:0:\nlearner:x:{uid}:\n")
     _makedirs(root + "/proc")
     if plan.pid:  # a /proc of the host's PID namespace would show every process: none then
         _mount(libc, "proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -324,24 +334,41 @@ def build_filesystem(plan: Plan) -> None:
     os.chdir("/tmp")
 
 
-def drop_identity(plan: Plan) -> None:
-    """Root grader: become nobody (no supplementary groups). Unprivileged grader: nothing to
-    switch to; its capabilities in the user namespace are dropped by `drop_privileges`."""
-    if not plan.uid or os.geteuid() != 0 or plan.userns:
+def jail_uid() -> int:
+    """The uid (and gid) this check will run as when the grader is root: unique among the
+    checks alive at once, since it comes from the check's host PID."""
+    return JAIL_UID_BASE + os.getpid()
+
+
+def switches_uid(plan: Plan) -> bool:
+    return plan.uid and os.geteuid() == 0 and not plan.userns
+
+
+def own(path: str, plan: Plan, uid: int) -> None:
+    """Hand the check's working folder to the uid it will run as."""
+    if switches_uid(plan):
+        os.chown(path, uid, uid)
+
+
+def drop_identity(plan: Plan, uid: int) -> None:
+    """Root grader: become the check's own unprivileged uid, with no supplementary groups.
+    Unprivileged grader: nothing to switch to; its capabilities in the user namespace are
+    dropped by `drop_privileges`."""
+    if not switches_uid(plan):
         return
     try:
         os.setgroups([])
-        os.setresgid(NOBODY, NOBODY, NOBODY)
-        os.setresuid(NOBODY, NOBODY, NOBODY)
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
     except OSError as exc:
-        raise JailError(f"switching to uid {NOBODY}: {exc.strerror}") from None
+        raise JailError(f"switching to uid {uid}: {exc.strerror}") from None
 
 
 def limit_processes(plan: Plan) -> None:
     """RLIMIT_NPROC counts the processes of the child's user: in a user namespace (kernel 5.14+)
     or as nobody that is the jail's own; as the grader's own uid without either it would count
     the user's whole desktop, so it is left alone there."""
-    if plan.userns and plan.namespaces or (plan.uid and os.getuid() == NOBODY):
+    if plan.userns and plan.namespaces or (plan.uid and os.getuid() >= JAIL_UID_BASE):
         resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
 
 
@@ -361,10 +388,12 @@ def clean_environment(tmp: str) -> None:
 # -- fallback: no mount namespace, grader root ----------------------------------------------------
 
 
-def protect_for_nobody(paths: Iterable[str]) -> None:
+def protect_for_nobody(paths: Iterable[str]) -> list[tuple[str, int]]:
     """Without a mount namespace, a child that runs as nobody still must not read the course or
-    other submissions: take the 'other' permission bits off each folder (the grader is root and
-    keeps its access). Only done when the grader is root and namespaces are refused."""
+    other submissions: take the 'other' permission bits off each folder for the duration of the
+    check (the grader is root and keeps its access). Returns what `restore` puts back. Only done
+    when the grader is root and namespaces are refused."""
+    changed = []
     for path in paths:
         try:
             st = os.lstat(path)
@@ -372,6 +401,17 @@ def protect_for_nobody(paths: Iterable[str]) -> None:
             continue
         if stat.S_ISDIR(st.st_mode) and st.st_mode & 0o007:
             try:
-                os.chmod(path, st.st_mode & ~0o007)
+                os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o007)
+                changed.append((path, stat.S_IMODE(st.st_mode)))
             except OSError:
                 pass
+    return changed
+
+
+def restore(changed: list[tuple[str, int]]) -> None:
+    """Put back the permissions `protect_for_nobody` took, once the check's processes are gone."""
+    for path, mode in changed:
+        try:
+            os.chmod(path, mode)
+        except OSError:
+            pass

@@ -34,9 +34,9 @@ class Status(str, enum.Enum):
     TIMEOUT = "timeout"  #: the wall clock ran out
     EXITED = "exited"  #: the result channel closed early (exit, signal, crash)
     TOO_BIG = "too_big"  #: more frames or bytes than a check may send
-    GARBLED = "garbled"  #: a frame header that no honest child writes
     LOST = "lost"  #: the zygote itself died (learner code killed it)
     JAIL = "jail"  #: the jail could not be built; nothing of the learner's ran
+    DRIVER = "driver"  #: the exercise's drive.py failed; nothing of the learner's ran
 
 
 def frame(payload: bytes) -> bytes:
@@ -109,6 +109,7 @@ class SandboxRequest:
     filename: str  #: its path as the learner knows it (tracebacks show this)
     function: str
     driver_path: str  #: the exercise's drive.py, or "" for the default driver
+    driver_source: bytes  #: its source, read by the worker (the jail hides the file)
     cases: tuple[bytes, ...]  #: each case's inputs, codec-encoded
     timeout: float
     memory_mb: int
@@ -141,7 +142,7 @@ class SandboxResult:
     exit_code: int | None
     exit_signal: int | None
     elapsed: float
-    detail: str = ""  #: for JAIL: what could not be built
+    detail: str = ""  #: for JAIL and DRIVER: what went wrong (the grader's words)
 
     def encode(self) -> bytes:
         fields = asdict(self)
@@ -164,7 +165,7 @@ class SandboxResult:
 # -- what the child sends for one case ----------------------------------------------------------
 
 ERROR_KINDS = frozenset({"exception", "memory", "output_flood", "exit", "forbidden", "recursion",
-                         "unsendable", "garbled", "jail"})
+                         "unsendable", "garbled"})
 STAGES = frozenset({"import", "call", "return"})
 
 

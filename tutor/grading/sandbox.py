@@ -18,15 +18,18 @@ import shutil
 import signal
 import tempfile
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from tutor.grading import jail
-from tutor.grading.child import OUTPUT_CAP, run_child
+from tutor.grading.child import OUTPUT_CAP, ChildFds, run_child
 from tutor.grading.proctree import descendants
 from tutor.grading.protocol import FrameReader, SandboxRequest, SandboxResult, Status
 
 OUTPUT_KEEP = 8 * 1024  #: bytes of stdout+stderr kept for the report
 
-__all__ = ["OUTPUT_CAP", "OUTPUT_KEEP", "SandboxLost", "kill_descendants", "run"]
+__all__ = ["OUTPUT_CAP", "OUTPUT_KEEP", "SandboxLost", "Standby", "kill_descendants", "prepare",
+           "run"]
 
 
 class SandboxLost(RuntimeError):
@@ -37,53 +40,140 @@ class SandboxLost(RuntimeError):
 
 def _workdir(plan: jail.Plan) -> str:
     """Without a mount namespace, the child's cwd, HOME and TMPDIR: a fresh folder, removed after
-    the check (owned by nobody when the child becomes nobody)."""
+    the check."""
     if plan.mount:
         return "/tmp"
-    path = tempfile.mkdtemp(prefix="dltutor-check-")
-    if plan.uid and os.geteuid() == 0 and not plan.userns:
-        os.chown(path, jail.NOBODY, jail.NOBODY)
-    return path
+    return tempfile.mkdtemp(prefix="dltutor-check-")  # the child hands it to its own uid
 
 
-def run(request: SandboxRequest, plan: jail.Plan, *, cleanup: bool = True) -> SandboxResult:
-    """Run the request in a fresh jailed child. With `cleanup=False` the caller must call
-    `kill_descendants()` afterwards (the zygote does, after replying, to keep it off the
-    learner's wait)."""
-    reap_zombies()
-    plan = jail.Plan(**{**plan.__dict__, "protected": plan.protected + request.jail.protected})
-    if not plan.mount and plan.uid and os.geteuid() == 0:
-        jail.protect_for_nobody(request.jail.protected)
+@dataclass
+class Standby:
+    """A child pre-forked while the zygote is idle: its jail is built, it waits for a request.
+    Taking it off the learner's wait is what keeps a check near the cost of one pipe write."""
+
+    pid: int
+    request_fd: int
+    result_fd: int
+    status_fd: int
+    out: Any
+    workdir: str
+    plan: jail.Plan
+
+    def covers(self, request: SandboxRequest) -> bool:
+        """Whether its jail already masks every protected path the request names (a path
+        outside every visible tree needs no mask)."""
+        return all(any(jail.under(p, q) for q in self.plan.protected)
+                   for p in request.jail.protected
+                   if any(jail.under(p, v) for v in self.plan.visible))
+
+    def discard(self) -> None:
+        for fd in (self.request_fd, self.result_fd, self.status_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _kill_group(self.pid)
+        self.out.close()
+        if not self.plan.mount:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def prepare(plan: jail.Plan) -> Standby:
+    """Fork a standby child for the next check."""
+    request_r, request_w = os.pipe()
+    result_r, result_w = os.pipe()
+    status_r, status_w = os.pipe()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the check
     workdir = _workdir(plan)
-    read_fd, write_fd = os.pipe()
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child is gone
-    start = time.monotonic()
     pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_fd)
-        run_child(request, plan, write_fd, out.fileno(), workdir)
-    os.close(write_fd)
+    if pid == 0:  # never returns
+        for fd in (request_w, result_r, status_r):
+            os.close(fd)
+        run_child(plan, ChildFds(out.fileno(), result_w, request_r, status_w), workdir)
+    for fd in (request_r, result_w, status_w):
+        os.close(fd)
+    return Standby(pid, request_w, result_r, status_r, out, workdir, plan)
+
+
+def run(request: SandboxRequest, plan: jail.Plan, *, standby: Standby | None = None,
+        cleanup: bool = True) -> SandboxResult:
+    """Run the request in a jailed child: `standby` when it covers the request, else a fresh
+    one. With `cleanup=False` the caller must call `kill_descendants()` afterwards (the zygote
+    does, after replying, to keep it off the learner's wait)."""
+    reap_zombies()
+    if not plan.mount and plan.uid and os.geteuid() == 0:
+        _PROTECTED.extend(jail.protect_for_nobody(request.jail.protected))
+    if standby is None or not standby.covers(request):
+        if standby is not None:
+            standby.discard()
+        plan = jail.Plan(**{**plan.__dict__,
+                            "protected": plan.protected + request.jail.protected})
+        standby = prepare(plan)
+    start = time.monotonic()
+    try:
+        _send_request(standby.request_fd, request.encode())
+    except OSError:
+        pass  # the standby died: its status says how
+    os.close(standby.request_fd)
     reader = FrameReader(max_frames=max(1, len(request.cases)))
-    status = _collect(read_fd, reader, start + request.timeout)
-    os.close(read_fd)
+    status = _collect(standby.result_fd, reader, start + request.timeout)
+    os.close(standby.result_fd)
+    said = _read_status(standby.status_fd)
+    detail = ""
+    if said.startswith((b"jail:", b"driver:")):  # nothing of the learner's ran
+        kind, _, text = said.decode("utf-8", "replace").partition(":")
+        status, detail = (Status.JAIL if kind == "jail" else Status.DRIVER), text
     exit_code = exit_signal = None
     if status is Status.EXITED:
-        exit_code, exit_signal = _wait_exit(pid, time.monotonic() + 0.5)
-    try:
-        os.killpg(pid, signal.SIGKILL)  # the child and its ordinary children, at once
-    except (ProcessLookupError, PermissionError):
-        pass
-    if cleanup:
+        exit_code, exit_signal = _wait_exit(standby.pid, time.monotonic() + 0.5)
+    _kill_group(standby.pid)  # the child and its ordinary children, at once
+    if cleanup or _PROTECTED:  # permissions are given back only once every process is gone
         kill_descendants()
-    if not plan.mount:
-        shutil.rmtree(workdir, ignore_errors=True)
+    if not standby.plan.mount:
+        shutil.rmtree(standby.workdir, ignore_errors=True)
     elapsed = time.monotonic() - start
+    out = standby.out
     size = out.seek(0, os.SEEK_END)
     out.seek(0)
     output = out.read(OUTPUT_KEEP)
     out.close()
     return SandboxResult(status, tuple(reader.frames), output, size > OUTPUT_KEEP, exit_code,
-                         exit_signal, elapsed)
+                         exit_signal, elapsed, detail)
+
+
+def _read_status(fd: int) -> bytes:
+    """What the child said on its status pipe before any learner code ran (it is written
+    before the result channel carries anything, so it is complete by now)."""
+    os.set_blocking(fd, False)
+    chunks = []
+    try:
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except BlockingIOError:
+        pass
+    os.close(fd)
+    return b"".join(chunks)[:4000]
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the child's process group (its setsid() made one, led by it); the child alone
+    if it died before getting that far, never our own group."""
+    try:
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _send_request(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _collect(fd: int, reader: FrameReader, deadline: float) -> Status:
@@ -120,8 +210,12 @@ def _wait_exit(pid: int, deadline: float) -> tuple[int | None, int | None]:
         time.sleep(0.002)
 
 
+_PROTECTED: list[tuple[str, int]] = []  #: folders made unreadable to nobody during a check
+
+
 def kill_descendants(deadline_s: float = 3.0) -> None:
-    """SIGKILL every process below this one until none is left, reaping them.
+    """SIGKILL every process below this one until none is left, reaping them; then give back
+    the permissions the check took (fallback mode).
 
     Orphans re-parent to us (we are a subreaper), so a grandchild that escaped its process group
     with setsid() is still found here."""
@@ -131,6 +225,8 @@ def kill_descendants(deadline_s: float = 3.0) -> None:
         reap_zombies()
         tree = descendants(me)
         if not tree:
+            jail.restore(_PROTECTED)
+            _PROTECTED.clear()
             return
         for pid in tree:
             try:

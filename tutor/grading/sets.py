@@ -17,7 +17,7 @@ timeout = 2                    # optional
 ```
 
 The secret seed is never stored here: this file may be handed to students. It comes from
-`--seed` or from the environment variable the `[hidden]` table names. A set with `[hidden]` refuses
+`--seed` or from the environment variable the `[hidden]` table names (`dltutor seed` makes one). A set with `[hidden]` refuses
 to grade without one, so an instructor never grades on the public cases by accident.
 
 Loading is strict: an unknown key (`point = 10`) is an error, not a silent default. Parsing
@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,8 @@ else:  # pragma: no cover
 
 DEFAULT_SEED_ENV = "DLTUTOR_SEED"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+#: least to most hidden: what a student sees before grades are out, and after
+VISIBILITY_ORDER = ("visible", "after_due_date", "after_published", "hidden")
 _TOP_KEYS = {"title", "packs", "min_score", "timeout", "visibility", "hidden", "exercises"}
 _ENTRY_KEYS = {"id", "points", "timeout", "visibility", "name"}
 _HIDDEN_KEYS = {"seed_env", "required"}
@@ -236,10 +238,31 @@ def secret_seed(assignment: AssignmentSet, cli_seed: int | None,
 
 
 def parse_seed(raw: str) -> int:
-    """An integer seed; any other text is hashed to one, so a passphrase works as a seed."""
-    try:
-        return int(raw, 0)
-    except ValueError:
-        import hashlib
+    """The secret seed: an integer of any size (decimal, or 0x-hex as `dltutor seed` may print),
+    or any other text (a passphrase), hashed to a 256-bit integer.
 
-        return int.from_bytes(hashlib.sha256(raw.encode()).digest()[:6], "big")
+    Every bit counts (see `tutor.grading.seeds`): nothing here truncates the seed. A passphrase is
+    only as strong as it is hard to guess; `dltutor seed` makes a 128-bit one."""
+    text = raw.strip()
+    try:
+        return int(text, 0)
+    except ValueError:
+        pass
+    sign, digits = (-1, text[1:]) if text[:1] == "-" else (1, text.removeprefix("+"))
+    if digits.isascii() and digits.isdigit():  # leading zeros, or past int()'s digit limit
+        value = 0
+        for start in range(0, len(digits), 1000):
+            chunk = digits[start:start + 1000]
+            value = value * 10 ** len(chunk) + int(chunk)
+        return sign * value
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(raw.encode("utf-8", "surrogatepass")).digest(), "big")
+
+
+def strictest_visibility(visibilities: Iterable[str]) -> str:
+    """The most hidden of Gradescope visibilities: `hidden`, then `after_published`, then
+    `after_due_date`, then `visible` (also the answer for none). An unknown value is `hidden`."""
+    rank = {v: n for n, v in enumerate(VISIBILITY_ORDER)}
+    worst = max((rank.get(v, len(VISIBILITY_ORDER) - 1) for v in visibilities), default=0)
+    return VISIBILITY_ORDER[worst]

@@ -4,11 +4,17 @@ and is named, the references are finite, the metadata is complete.
 Used by `dltutor validate`, the content tests and the exercise authors' loop. Grading with a
 secret seed (`dltutor grade --seed`) runs the hidden cases of a seed nobody has tried, so the
 solution and the references are also proved on the hidden cases of a second seed (`ALT_SEED`,
-or the seed given)."""
+or the seed given).
+
+The trust boundary is checked statically (by reading the files, never importing them): check.py
+(cases, reference) runs only on the trusted side, and drive.py is the one exercise file the
+learner's jailed process imports, so drive.py must hold no reference or cases and load neither
+check.py nor a mistake file, and a `drive` left in check.py is reported (the engine ignores it)."""
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +58,105 @@ def _defines(path: Path, function: str) -> str | None:
     return None if function in names else f"does not define {function}()"
 
 
+JAILED = ("drive.py is imported by the learner's jailed process: it must hold no reference or "
+          "cases")
+#: a string in drive.py that names check.py or a mistake file (a path, a module, a sibling stem)
+_TRUSTED_FILE = re.compile(r"(^|[/\\.])check(\.py)?$|(^|[/\\.])mistakes([/\\.]|$)")
+
+
+def _parse(path: Path) -> tuple[ast.Module | None, str | None]:
+    """The module's syntax tree, or None and what is wrong."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8")), None
+    except SyntaxError as exc:
+        return None, f"has a syntax error: {exc}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot be read: {exc}"
+
+
+def _top_level_names(tree: ast.Module) -> dict[str, str]:
+    """Names the module binds at top level, each with what binds it (def, class, =, import)."""
+    names: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.setdefault(node.name, "def")
+        elif isinstance(node, ast.ClassDef):
+            names.setdefault(node.name, "class")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if isinstance(leaf, ast.Name):
+                        kind = "lambda" if isinstance(node.value, ast.Lambda) else "="
+                        names.setdefault(leaf.id, kind)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.setdefault((alias.asname or alias.name).split(".")[0], "import")
+    return names
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """ids of the string constants that are docstrings or bare string statements."""
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)}
+
+
+def _trusted_loads(tree: ast.Module) -> list[str]:
+    """What in drive.py imports or loads check.py or a mistake file: `import check`, `from
+    mistakes.x import f`, `load_sibling(__file__, "check")`, a path such as "check.py"."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            modules = [base] + [f"{base}.{alias.name}".lstrip(".") for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            if "check" in parts or "mistakes" in parts:
+                found.append(f"imports {module!r} (line {node.lineno})")
+                break
+    docstrings = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                id(node) not in docstrings and _TRUSTED_FILE.search(node.value.strip()):
+            found.append(f"names {node.value!r} (line {node.lineno})")
+    return found
+
+
+def driver_problems(exercise: Exercise) -> list[str]:
+    """The trust boundary between check.py (trusted only) and drive.py (imported by the jailed
+    child as well), read statically: nothing here imports either file."""
+    problems = []
+    if exercise.check_path.is_file():
+        tree, _ = _parse(exercise.check_path)  # a broken check.py is reported by the audit
+        kind = _top_level_names(tree).get("drive") if tree is not None else None
+        if kind in ("def", "lambda"):
+            problems.append("check.py defines drive(): move it to drive.py: the engine no longer "
+                            "calls check.py's drive")
+    driver = exercise.driver_path
+    if driver is None:
+        return problems
+    tree, why = _parse(driver)
+    if tree is None:
+        return [*problems, f"drive.py {why}"]
+    names = _top_level_names(tree)
+    leaked = [n for n in ("reference", "cases") if n in names]
+    if leaked:
+        problems.append(f"drive.py defines {' and '.join(leaked)}: {JAILED}")
+    loads = _trusted_loads(tree)
+    if loads:
+        problems.append(f"drive.py loads check.py or a mistake file ({'; '.join(loads)}): "
+                        f"{JAILED}")
+    if names.get("drive") in (None, "class"):
+        problems.append("drive.py does not define drive(fn, **inputs): the learner's process "
+                        "calls it on every case (delete drive.py to call fn(**inputs) instead)")
+    return problems
+
+
 def metadata_problems(exercise: Exercise, *, strict_counts: bool = True) -> list[str]:
     problems = []
     if len(exercise.hints) < MIN_HINTS:
@@ -91,6 +196,7 @@ def metadata_problems(exercise: Exercise, *, strict_counts: bool = True) -> list
         problems.append(f"starter.py {why}")
     if "NotImplementedError" not in starter:
         problems.append("starter.py should raise NotImplementedError until done")
+    problems += driver_problems(exercise)
     return problems
 
 
@@ -98,6 +204,8 @@ def scaffold_notes(exercise: Exercise) -> list[str]:
     """Files `dltutor new` wrote that still hold its example: valid, but not yet yours."""
     paths = [exercise.toml_path, exercise.statement_path, exercise.starter_path,
              exercise.check_path, *(m.path for m in exercise.mistakes)]
+    if exercise.driver_path:
+        paths.append(exercise.driver_path)
     if exercise.solution_path:
         paths.append(exercise.solution_path)
     left = [p for p in paths if p.is_file() and SCAFFOLD_MARKER in p.read_text(encoding="utf-8")]
@@ -134,6 +242,10 @@ def validate_exercise(grader: Grader, exercise: Exercise, *, seed: int | None = 
     problems += _audit_problems(audit, "")
     if alt_audit is not audit:
         problems += _audit_problems(alt_audit, f" with seed {alt_seed}")
+    if driver_problems(exercise):  # every run below goes through the driver: it would only echo
+        notes.append("the solution, the starter and the known mistakes were not run: fix the "
+                     "drive problems first")
+        return ExerciseValidation(exercise.id, tuple(problems), facts, tuple(notes))
     if exercise.solution_path:
         result = grader.check(exercise, exercise.solution_path, seed=seed)
         facts["solution_ms"] = round(result.duration_ms, 1)

@@ -62,31 +62,26 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
     from tutor.grading import sandbox
     from tutor.grading.isolation import decide
     from tutor.grading.privileges import become_subreaper, make_undumpable
-    from tutor.grading.protocol import SandboxRequest, SandboxResult, Status, receive, send
-    from tutor.grading.trusted import load_trusted
+    from tutor.grading.protocol import SandboxRequest, receive, send
 
     become_subreaper()
     make_undumpable()
     plan, isolation = decide()
     send(replies, json.dumps(isolation.to_dict()).encode())
+    prefork = os.environ.get("DLTUTOR_JAIL_PREFORK", "1") != "0"
+    standby = sandbox.prepare(plan) if prefork else None
     while True:
         blob = receive(requests)
         if blob is None:
             sandbox.kill_descendants()
             os._exit(0)
         request = SandboxRequest.decode(blob)
-        try:
-            if request.driver_path:  # children inherit it already imported
-                load_trusted(request.driver_path)
-        except BaseException as exc:  # noqa: BLE001 - reported as a broken exercise
-            send(replies, SandboxResult(Status.JAIL, (), b"", False, None, None, 0.0,
-                                        detail=f"the exercise's drive.py failed to import: "
-                                               f"{exc!r}").encode())
-            continue
-        send(replies, sandbox.run(request, plan, cleanup=False).encode())
+        send(replies, sandbox.run(request, plan, standby=standby, cleanup=False).encode())
         # Reap the child's whole tree after replying: the learner need not wait for it, and the
-        # next request is read only once it is done.
+        # next request is read only once it is done; then the next standby child builds its
+        # jail while the learner reads the result and types.
         sandbox.kill_descendants()
+        standby = sandbox.prepare(plan) if prefork else None
 
 
 class ZygoteClient:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tutor.grading.gradebook import ExerciseGrade, format_points
+from tutor.grading.gradebook import ExerciseGrade, GradeReport, format_points
 from tutor.grading.results import Verdict
 
 _CONTROL = re.compile(
@@ -24,6 +24,11 @@ OUTPUT_SHOWN = 1500
 def inert(text: str) -> str:
     """Learner text without escape sequences or control characters (newlines and tabs kept)."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\t", "    "))
+
+
+def isolation_text(report: GradeReport) -> str:
+    """How the learner code was jailed, for the report's header ("not recorded" when unknown)."""
+    return inert(report.isolation).replace("\n", " ").strip() or "not recorded"
 
 
 def score_text(grade: ExerciseGrade) -> str:
@@ -54,7 +59,7 @@ def details(grade: ExerciseGrade, *, output: bool = True) -> str:
             lines.append(f"  expected: {inert(report.expected)}")
             lines.append(f"  got:      {inert(report.got)}")
         mismatch = report.mismatch or {}
-        for w in mismatch.get("worst") or []:
+        for w in [] if report.hidden else mismatch.get("worst") or []:
             lines.append(f"    at {inert(str(w['index']))}: expected {w['expected']:.6g}, "
                          f"got {w['got']:.6g}")
         if report.traceback:

@@ -2,14 +2,16 @@
 
 One <testsuite> per submission, one <testcase> per exercise (classname = the submission, name =
 the exercise id). `pass` has no child; `fail` and `missing` are <failure>s; `error`, `timeout`
-and `crash` are <error>s, with the verdict as `type` and the details as text. Scores travel as
-<properties>. Learner text is made inert first, so the file always parses."""
+and `crash` are <error>s, with the verdict as `type` and the details as text. Scores and the
+isolation level travel as <properties>. Learner text is made inert first, so the file always
+parses. Graded on hidden cases, no element has a `time`: a submission's run time is a channel it
+controls (it can sleep for a hidden value), and the report stays byte-for-byte deterministic."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tutor.grading.formats.common import details, inert
+from tutor.grading.formats.common import details, inert, isolation_text
 from tutor.grading.gradebook import GradeReport, format_points
 from tutor.grading.results import Verdict
 
@@ -21,22 +23,28 @@ def _time(seconds: float) -> str:
 
 
 def render(report: GradeReport) -> str:
+    timed = not report.hidden
+
+    def time_of(seconds: float) -> dict[str, str]:
+        return {"time": _time(seconds)} if timed else {}
+
     root = ET.Element("testsuites", name=report.title)
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for sub in report.submissions:
         failures = sum(e.verdict in FAILURES for e in sub.exercises)
         errors = sum(not e.passed and e.verdict not in FAILURES for e in sub.exercises)
-        suite = ET.SubElement(root, "testsuite", name=sub.name, tests=str(len(sub.exercises)),
-                              failures=str(failures), errors=str(errors), skipped="0",
-                              time=_time(sub.duration_s))
+        suite = ET.SubElement(root, "testsuite", {
+            "name": sub.name, "tests": str(len(sub.exercises)), "failures": str(failures),
+            "errors": str(errors), "skipped": "0", **time_of(sub.duration_s)})
         props = ET.SubElement(suite, "properties")
         for key, value in (("score", format_points(sub.score)),
                            ("max_score", format_points(sub.max_score)),
-                           ("passed", "true" if sub.reaches(report.min_score) else "false")):
+                           ("passed", "true" if sub.reaches(report.min_score) else "false"),
+                           ("isolation", isolation_text(report))):
             ET.SubElement(props, "property", name=key, value=value)
         for grade in sub.exercises:
-            case = ET.SubElement(suite, "testcase", classname=sub.name, name=grade.id,
-                                 time=_time(grade.duration_s))
+            case = ET.SubElement(suite, "testcase", {"classname": sub.name, "name": grade.id,
+                                                     **time_of(grade.duration_s)})
             if not grade.passed:
                 tag = "failure" if grade.verdict in FAILURES else "error"
                 node = ET.SubElement(case, tag, type=grade.verdict.value,
@@ -47,7 +55,8 @@ def render(report: GradeReport) -> str:
         totals["errors"] += errors
     for key, total in totals.items():
         root.set(key, str(total))
-    root.set("time", _time(report.duration_s))
+    if timed:
+        root.set("time", _time(report.duration_s))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \
         + "\n"

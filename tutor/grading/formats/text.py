@@ -2,7 +2,8 @@
 
 `renderables(report)` is what a terminal shows (colours); `render(report)` is the same as plain
 text at a fixed width, for `--output FILE` and golden files. Learner text only ever goes into
-`Text` objects, never parsed as markup."""
+`Text` objects, never parsed as markup. The first line names the isolation level; no format
+shows a duration."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tutor.grading.formats.common import VERDICT_WORD, inert, score_text
+from tutor.grading.formats.common import VERDICT_WORD, inert, isolation_text, score_text
 from tutor.grading.gradebook import GradeReport, SubmissionGrade, format_points
 from tutor.grading.results import Verdict
 
@@ -96,8 +97,13 @@ def summary_tables(report: GradeReport) -> list[RenderableType]:
     return [subs, exercises, line]
 
 
+def header(report: GradeReport) -> Text:
+    """The report's first line: how the learner code was isolated while it ran."""
+    return Text(f"{report.title} · isolation: {isolation_text(report)}", style="dim")
+
+
 def renderables(report: GradeReport) -> list[RenderableType]:
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [header(report), Text("")]
     for sub in report.submissions:
         parts.append(submission_table(sub, report))
         parts.append(Text(""))
