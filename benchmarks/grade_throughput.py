@@ -52,7 +52,7 @@ from tutor.course.loader import load_exercise
 from tutor.grading import sandbox
 from tutor.grading.checker import Checker
 ex = load_exercise(Path(sys.argv[1]), Path(sys.argv[2]))
-result = Checker(sandbox.run).check(ex, Path(sys.argv[3]))
+result = Checker(sandbox.run_fresh).check(ex, Path(sys.argv[3]))
 print(result.verdict.value, result.score)
 """
 

@@ -247,7 +247,8 @@ def test_a_forked_grandchild_is_reaped(grader_without_pidns, relu, write):
             return np.where(x > 0, dout, 0.0)
     """)
     assert result.verdict is Verdict.PASS  # forking is not cheating; outliving the check is
-    pid = int(open(pidfile).read())
+    with open(pidfile) as fh:
+        pid = int(fh.read())
     deadline = time.monotonic() + 5
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -37,6 +37,7 @@ class Session:
         self.workspace = workspace
         self.progress = progress
         self._grader = grader
+        self._isolation_noted = False
 
     @classmethod
     def open(cls, workspace: Path | None = None, packs: tuple[Path, ...] = ()) -> Session:
@@ -70,6 +71,18 @@ class Session:
                 source = b""
             self.progress.record_attempt(exercise.id, result.verdict.value, result.score, source)
         return result
+
+    def isolation_notice(self) -> str | None:
+        """Once per session, after a check: a line saying the learner's code ran with partial
+        isolation, where the kernel refused part of the jail (never silently)."""
+        if self._isolation_noted or self._grader is None:
+            return None
+        self._isolation_noted = True
+        isolation = self._grader.isolation()
+        if isolation.full:
+            return None
+        return (f"Your code ran with partial isolation ({isolation.summary()}); "
+                "`dltutor doctor` says why.")
 
     # -- hints and solutions ------------------------------------------------------------------
 

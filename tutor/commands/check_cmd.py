@@ -37,16 +37,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         with console.status(f"checking {exercise.id} …"):
             result = session.check(exercise, args.file, timeout=args.timeout)
-            isolation = session.grader.isolation()
+            notice = session.isolation_notice()
     except GraderError as exc:
         console.print(Text.assemble(("The grader failed: ", "red"), str(exc)))
         return int(ExitCode.USAGE)
     finally:
         session.close()
-    if not isolation.full:  # never silently: one line, on stderr so --json stays parseable
-        Console(stderr=True, highlight=False).print(Text(
-            f"note: your code ran with partial isolation ({isolation.summary()}); "
-            "`dltutor doctor` says why", style="yellow"))
+    if notice:  # never silently: one line, on stderr so --json stays parseable
+        Console(stderr=True, highlight=False).print(Text("note: " + notice, style="yellow"))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

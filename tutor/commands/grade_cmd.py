@@ -77,6 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default: the set's min_score)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="wall-clock seconds per exercise check (overrides the set and exercise)")
+    p.add_argument("--allow-partial-isolation", action="store_true",
+                   help="grade hidden cases even where the kernel refuses part of the jail "
+                        "(see `dltutor doctor`); the reports record the isolation level")
     add_pack_option(p)
     p.set_defaults(func=run)
 
@@ -118,6 +121,18 @@ def run(args: argparse.Namespace) -> int:
                              f"{len(submissions)} (run once per submission)")
     min_score = args.min_score if args.min_score is not None else assignment.min_score
     jobs = args.jobs or max(1, min(os.cpu_count() or 1, DEFAULT_JOBS))
+    from tutor.grading.isolation import decide
+
+    isolation = decide()[1]  # what every worker's jail will be: the same user, the same kernel
+    if not isolation.full:
+        err.print(f"isolation: {isolation.summary()} (`dltutor doctor` says why and how to "
+                  "enable the rest)", style="yellow", markup=False)
+        if seed is not None and not args.allow_partial_isolation:
+            raise UsageError(
+                "refusing to grade hidden cases under partial isolation "
+                f"({isolation.summary()}): submissions could read or change what they must "
+                "not. Run `dltutor doctor`, or pass --allow-partial-isolation to accept it "
+                "(every report records the isolation level).")
 
     total_checks = len(submissions) * len(items)
     hidden_note = f", hidden cases (seed from {seed_from})" if seed is not None else ""
@@ -139,9 +154,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except GraderError as exc:
         raise UsageError(f"the grading worker could not start: {exc}") from None
-    if not report.visibility:  # the set's own Gradescope visibility, for the top level
-        from dataclasses import replace
+    from dataclasses import replace
 
+    report = replace(report, isolation=isolation.summary())
+    if not report.visibility:  # the set's own Gradescope visibility, for the top level
         report = replace(report, visibility=assignment.visibility)
 
     for fmt, path in outputs:

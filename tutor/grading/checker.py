@@ -33,6 +33,7 @@ from tutor.grading.protocol import (
 )
 from tutor.grading.results import CheckResult, FailureReport, InputSummary, Verdict
 from tutor.grading.sandbox import SandboxLost
+from tutor.grading.scan import forbidden_uses
 from tutor.grading.seeds import case_seed
 from tutor.grading.submission import SubmissionError, read_submission
 from tutor.grading.trusted import default_drive, load_trusted
@@ -203,6 +204,7 @@ class Checker:
             else result.output.decode("utf-8", "replace"),
             output_truncated=result.output_truncated and not hidden,
             case_verdicts=tuple(o.status for o in outcomes), loaded=loaded,
+            flags=forbidden_uses(text, exercise.forbidden),
         )
 
     def outcomes(self, cases: list[PreparedCase], result: SandboxResult,

@@ -144,7 +144,8 @@ def seed_variable(assignment: AssignmentSet) -> str:
 
 
 def export_gradescope(set_file: Path, *, packs: Iterable[Path] = (), seed: int | None = None,
-                      torch_version: str = DEFAULT_TORCH) -> GradescopeExport:
+                      torch_version: str = DEFAULT_TORCH,
+                      allow_partial_isolation: bool = False) -> GradescopeExport:
     """Everything the autograder zip holds, checked: the bundled set loads and resolves with
     only the bundled pack (and no built-in content), and no file holds a solution."""
     if not _TORCH_VERSION.fullmatch(torch_version):
@@ -163,7 +164,8 @@ def export_gradescope(set_file: Path, *, packs: Iterable[Path] = (), seed: int |
         files[name] = ExportFile(data.encode() if isinstance(data, str) else data, mode)
 
     add("setup.sh", setup_script(torch_version), 0o755)
-    add("run_autograder", run_autograder_script(seed_env), 0o755)
+    add("run_autograder", run_autograder_script(
+        seed_env, allow_partial_isolation=allow_partial_isolation), 0o755)
     ids = tuple(item.id for item in items)
     add("README.txt", _readme(assignment, ids, seed))
     add(f"{SOURCE_DIR}/pyproject.toml", pyproject_text())
@@ -454,7 +456,9 @@ if [ -z "${!SEED_ENV:-}" ] && [ -f "$ASSIGNMENT/seed" ]; then
   unset seed_value
 fi
 
-dltutor grade --set "$ASSIGNMENT/set.toml" --format gradescope --output "$RESULTS" "$SUBMISSION"
+# Hidden cases are refused under partial isolation (`dltutor doctor` on the image says why)
+# unless the export was made with --allow-partial-isolation: then @GRADE_FLAGS@ holds that flag.
+dltutor grade --set "$ASSIGNMENT/set.toml" --format gradescope --output "$RESULTS" @GRADE_FLAGS@"$SUBMISSION"
 status=$?
 
 # 0: graded. 1: graded, below the set's min_score: still a grade. 2 and up: nothing was graded (a
@@ -474,9 +478,12 @@ def setup_script(torch_version: str = DEFAULT_TORCH) -> str:
             .replace("@TORCH_INDEX@", TORCH_INDEX))
 
 
-def run_autograder_script(seed_env: str = DEFAULT_SEED_ENV) -> str:
+def run_autograder_script(seed_env: str = DEFAULT_SEED_ENV, *,
+                          allow_partial_isolation: bool = False) -> str:
     from tutor import __version__
 
     if not _ENV_NAME.fullmatch(seed_env):
         raise ExportError(f"{seed_env!r} is not a valid environment variable name")
-    return RUN_AUTOGRADER.replace("@VERSION@", __version__).replace("@SEED_ENV@", seed_env)
+    flags = "--allow-partial-isolation " if allow_partial_isolation else ""
+    return (RUN_AUTOGRADER.replace("@VERSION@", __version__).replace("@SEED_ENV@", seed_env)
+            .replace("@GRADE_FLAGS@", flags))

@@ -55,6 +55,7 @@ class ExerciseGrade:
             "report": r.report.to_dict() if r and r.report else None,
             "output": r.output[:OUTPUT_KEPT] if r else "",
             "output_truncated": bool(r and (r.output_truncated or len(r.output) > OUTPUT_KEPT)),
+            "flags": list(r.flags) if r else [],
         }
 
 

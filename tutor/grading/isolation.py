@@ -13,7 +13,7 @@ import json
 import os
 import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tutor.grading import jail
@@ -142,29 +142,30 @@ def decide(protected: tuple[str, ...] = ()) -> tuple[jail.Plan, Isolation]:
     off = jail.switched_off()
     root = os.geteuid() == 0
     linux = sys.platform.startswith("linux")
-    want = {"pid": "pid" not in off, "mount": "mount" not in off, "net": "net" not in off}
     uid = "uid" not in off
-    common = {"visible": jail.visible_paths(), "links": jail.top_level_links(),
-              "protected": (*jail.content_roots(), *protected)}
+    bare = jail.Plan(pid=False, mount=False, net=False, uid=uid and root, userns=False,
+                     visible=jail.visible_paths(), links=jail.top_level_links(),
+                     protected=(*jail.content_roots(), *protected))
+    wanted = replace(bare, pid="pid" not in off, mount="mount" not in off, net="net" not in off,
+                     uid=uid)
     failures: list[str] = []
     plan = None
     facts: dict[str, Any] = {}
-    if linux and any(want.values()):
+    if linux and wanted.namespaces:
         forced = os.environ.get(jail.USERNS_VAR) == "1"
         for userns in ((False, True) if root and not forced else (True,)):
-            candidate = jail.Plan(**want, uid=uid, userns=userns, **common)
+            candidate = replace(wanted, userns=userns)
             facts = _try(candidate)
             if facts.get("ok"):
                 plan = candidate
                 break
             failures.append(str(facts.get("error")))
     if plan is None:
-        plan = jail.Plan(pid=False, mount=False, net=False, uid=uid and root, userns=False,
-                         **common)
+        plan = bare
         facts = _try(plan) if linux else {"ok": False, "error": "not Linux"}
-        if not facts.get("ok") and plan.uid:  # cannot even become nobody: say so, run as is
+        if not facts.get("ok") and plan.uid:  # cannot even switch uid: say so, run as is
             failures.append(str(facts.get("error")))
-            plan = jail.Plan(**{**plan.__dict__, "uid": False})
+            plan = replace(plan, uid=False)
     return plan, _describe(plan, facts, off, failures, root, linux)
 
 

@@ -90,6 +90,9 @@ class CheckResult:
     #: the file compiled, imported and defined the function: only then is a check an attempt
     #: (a syntax error, an import error or a missing function is reported, never counted)
     loaded: bool = True
+    #: for the instructor: uses of the exercise's forbidden shortcuts found in the source
+    #: (`scan.forbidden_uses`); not shown in student-facing formats
+    flags: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -104,6 +107,7 @@ class CheckResult:
             "report": self.report.to_dict() if self.report else None,
             "output": self.output, "output_truncated": self.output_truncated,
             "case_verdicts": list(self.case_verdicts), "loaded": self.loaded,
+            "flags": list(self.flags),
         }
 
     @classmethod
@@ -116,4 +120,5 @@ class CheckResult:
             report=FailureReport.from_dict(d["report"]) if d.get("report") else None,
             output=d.get("output", ""), output_truncated=bool(d.get("output_truncated")),
             case_verdicts=tuple(d.get("case_verdicts", ())), loaded=bool(d.get("loaded", True)),
+            flags=tuple(str(f) for f in d.get("flags", ())),
         )

@@ -286,6 +286,9 @@ class ExerciseScreen(Screen[None]):
             self.last_result = result
             self.results.show_result(result)
             self.post_message(ExerciseGraded(self.exercise.id, result))
+            notice = self.session.isolation_notice()
+            if notice:
+                self.notify(notice, title="Isolation", severity="warning", timeout=8)
             if result.passed:
                 nxt = self.session.course.next_exercise(self.exercise.id)
                 self.notify(f"{self.exercise.id} passed."

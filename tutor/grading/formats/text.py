@@ -46,6 +46,9 @@ def submission_table(sub: SubmissionGrade, report: GradeReport) -> Table:
         if grade.result is not None and grade.result.diagnosis:
             detail.append("\nLikely mistake: ", style="yellow")
             detail.append(inert(grade.result.diagnosis))
+        if grade.result is not None and grade.result.flags:  # for the instructor's eyes
+            detail.append("\nFlagged: ", style="magenta")
+            detail.append("; ".join(grade.result.flags))
         table.add_row(Text(grade.id), Text(VERDICT_WORD[grade.verdict],
                                            style=VERDICT_STYLE[grade.verdict]),
                       Text(score_text(grade)), detail)
