@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.grading import signals
 from tutor.grading.isolation import decide
 from tutor.grading.results import Verdict
 
@@ -541,3 +542,47 @@ def test_the_gradescope_export_bakes_the_partial_isolation_choice():
     assert "--allow-partial-isolation" not in grade_line(run_autograder_script())
     assert "--allow-partial-isolation" in grade_line(
         run_autograder_script(allow_partial_isolation=True))
+
+
+# -- no PID namespace: signals stay inside (seccomp) -------------------------------------------------
+
+PROBE_PARENT = """
+    try:
+        os.kill(os.getppid(), 0)  # signal 0: a harmless probe of whether a signal would reach
+        won = True
+    except OSError:
+        pass
+"""
+
+
+needs_seccomp = pytest.mark.skipif(not signals.available(),
+                                   reason="the seccomp filter is built for x86_64 and aarch64")
+
+
+@needs_seccomp
+def test_without_a_pid_namespace_signals_reach_no_other_process(bare, relu, tmp_path):
+    from tutor.grading.client import Grader
+
+    assert attack(bare, relu, tmp_path, PROBE_PARENT).verdict is Verdict.FAIL
+    with Grader(env={"DLTUTOR_JAIL_OFF": "namespaces,uid,signals"}) as g:
+        assert attack(g, relu, tmp_path, PROBE_PARENT).verdict is Verdict.PASS
+
+
+@needs_seccomp
+def test_kill_minus_one_as_the_graders_own_uid_spares_everything(relu, tmp_path):
+    """The case a non-root grader without namespaces is in: the child has the grader's uid."""
+    path = tmp_path / "relu_backward.py"
+    path.write_text("import os, signal\n"
+                    "def relu_backward(dout, x):\n"
+                    "    if 'Seccomp:\\t2' not in open('/proc/self/status').read():\n"
+                    "        return dout  # no filter: harm nothing, fail the test below\n"
+                    "    os.kill(-1, signal.SIGKILL)\n"
+                    "    return dout\n")
+    env = {**os.environ, "DLTUTOR_JAIL_OFF": "namespaces,uid",
+           "DLTUTOR_HOME": str(tmp_path / "h")}
+    proc = subprocess.run([sys.executable, "-m", "tutor", "check", "relu_backward", "--file",
+                           str(path), "--json"], capture_output=True, text=True, env=env,
+                          timeout=240, check=False)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["verdict"] == "error" and "PermissionError" in report["message"]

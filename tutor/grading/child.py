@@ -21,7 +21,7 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.grading import codec, jail, protocol
+from tutor.grading import codec, jail, protocol, signals
 from tutor.grading.privileges import drop_privileges
 from tutor.grading.protocol import SandboxRequest
 from tutor.grading.trusted import default_drive
@@ -57,6 +57,8 @@ def run_child(plan: jail.Plan, fds: ChildFds, workdir: str) -> None:
                 os.chdir(workdir)
             jail.drop_identity(plan, uid)
             drop_privileges()
+            if plan.signals:
+                signals.install()
             jail.limit_processes(plan)
             jail.clean_environment(workdir)
         except (jail.JailError, OSError) as exc:

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tutor.grading import jail
+from tutor.grading import jail, signals
 
 DESCRIPTIONS = {
     "pid": "its own PID namespace: PID 1, no process outside visible or reachable",
@@ -100,6 +100,8 @@ def _try(plan: jail.Plan) -> dict[str, Any]:
                     jail.build_filesystem(plan, uid)
                 jail.drop_identity(plan, uid)
                 drop_privileges()
+                if plan.signals:
+                    signals.install()
                 jail.limit_processes(plan)
                 facts["ok"] = True
                 facts["pid1"] = os.getpid() == 1
@@ -166,6 +168,11 @@ def decide(protected: tuple[str, ...] = ()) -> tuple[jail.Plan, Isolation]:
         if not facts.get("ok") and plan.uid:  # cannot even switch uid: say so, run as is
             failures.append(str(facts.get("error")))
             plan = replace(plan, uid=False)
+    if not plan.pid and linux and signals.available() and "signals" not in off:
+        # no PID namespace: a seccomp filter keeps its signals to itself, where it loads
+        with_filter = replace(plan, signals=True)
+        if _try(with_filter).get("ok"):
+            plan = with_filter
     return plan, _describe(plan, facts, off, failures, root, linux)
 
 
@@ -179,7 +186,9 @@ def _describe(plan: jail.Plan, facts: dict[str, Any], off: frozenset[str], failu
         return "refused by the kernel" + (f" ({failures[0]})" if failures else "")
 
     layers = [
-        Layer("pid", plan.pid, DESCRIPTIONS["pid"] if plan.pid else refused("pid")),
+        Layer("pid", plan.pid, DESCRIPTIONS["pid"] if plan.pid else refused("pid") + (
+            "; a seccomp filter still lets it signal no process but itself"
+            if plan.signals else "")),
         Layer("mount", plan.mount, DESCRIPTIONS["mount"] if plan.mount else refused("mount")),
         Layer("net", plan.net, DESCRIPTIONS["net"] if plan.net else refused("net")),
     ]

@@ -175,6 +175,7 @@ class Plan:
     visible: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
     protected: tuple[str, ...] = ()
+    signals: bool = False  #: no PID namespace: a seccomp filter lets it signal only itself
 
     @property
     def namespaces(self) -> bool:
