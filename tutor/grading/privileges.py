@@ -8,8 +8,6 @@ reports while later submissions run."""
 from __future__ import annotations
 
 import ctypes
-import os
-import signal
 from typing import Any
 
 PR_SET_DUMPABLE = 4
@@ -17,8 +15,6 @@ PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 CAPABILITY_VERSION_3 = 0x20080522
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWPID = 0x20000000
 
 
 def _libc() -> Any:
@@ -61,43 +57,3 @@ def become_subreaper() -> None:
         _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover - non-Linux
         pass
-
-
-def enter_pid_namespace() -> None:
-    """Continue as PID 1 of a fresh PID namespace, where the kernel allows one (root, or an
-    unprivileged user namespace); otherwise return and carry on unchanged.
-
-    Inside, the learner's code sees no process outside: `kill(-1)`, `kill(getppid())` or a PID
-    read from /proc reach nothing but itself, so it can stop neither the grader nor anything else
-    of the user's. And when PID 1 exits, the kernel kills whatever it left in the namespace.
-
-    unshare() moves only the caller's future children, so this forks once: the child returns (as
-    PID 1) and runs the check; this process waits and then leaves exactly as the check did (same
-    exit code, or the same signal), so the zygote's verdicts are unchanged."""
-    if os.environ.get("DLTUTOR_SANDBOX_PIDNS", "1") == "0":  # tests of the fallback path
-        return
-    try:
-        libc = _libc()
-        # a PID namespace needs CAP_SYS_ADMIN; without it, a user namespace of our own grants it
-        if libc.unshare(CLONE_NEWPID) != 0 and libc.unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0:
-            return
-    except (OSError, AttributeError):  # pragma: no cover - non-Linux
-        return
-    pid = os.fork()
-    if pid == 0:
-        return
-    for handled in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-        signal.signal(handled, signal.SIG_DFL)
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            os._exit(70)
-    if os.WIFSIGNALED(status):
-        died_of = os.WTERMSIG(status)
-        signal.signal(died_of, signal.SIG_DFL)
-        os.kill(os.getpid(), died_of)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
