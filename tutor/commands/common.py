@@ -1,4 +1,6 @@
-"""Options and helpers every command shares: packs, the workspace, loading the course."""
+"""Options and helpers every command shares: packs, the workspace, loading the course, and the
+one way a request the user can fix ends: a message on stderr and exit code 2, never a traceback
+(an unknown id, a missing file, a workspace that is read-only or gone)."""
 
 from __future__ import annotations
 
@@ -48,29 +50,38 @@ def find_exercise(course: Course, exercise_id: str) -> Exercise:
 
 
 def add_exercise_command(sub: argparse._SubParsersAction, name: str, help_text: str,
-                         run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-    """A subcommand about one exercise: `ID`, `--pack`, `--workspace`."""
-    parser = sub.add_parser(name, help=help_text)
-    parser.add_argument("id", metavar="ID", help="the exercise id, e.g. relu_backward")
+                         run: Callable[[argparse.Namespace], int], *,
+                         optional_id: bool = False) -> argparse.ArgumentParser:
+    """A subcommand about one exercise: `ID` (optional with `optional_id`), `--pack`,
+    `--workspace`."""
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("id", metavar="ID", nargs="?" if optional_id else None,
+                        help="the exercise id, e.g. relu_backward")
     add_pack_option(parser)
     add_workspace_option(parser)
     parser.set_defaults(func=run)
     return parser
 
 
-def open_exercise(args: argparse.Namespace) -> tuple[Session, Exercise]:
-    """The learner's session (course, workspace, progress) and the exercise `args.id` names."""
+def open_session(args: argparse.Namespace, course: Course | None = None) -> Session:
+    """The learner's session (course, workspace, progress) for `--pack` and `--workspace`."""
     from tutor.progress import ProgressStore
     from tutor.session import Session
     from tutor.workspace import Workspace, WorkspaceError
 
-    course = load(args)
-    exercise = find_exercise(course, args.id)
+    course = course if course is not None else load(args)
     try:
         workspace = Workspace.open(args.workspace)
     except WorkspaceError as exc:
         raise UsageError(str(exc)) from None
-    return Session(course, workspace, ProgressStore(workspace.progress_path)), exercise
+    return Session(course, workspace, ProgressStore(workspace.progress_path))
+
+
+def open_exercise(args: argparse.Namespace) -> tuple[Session, Exercise]:
+    """The learner's session (course, workspace, progress) and the exercise `args.id` names."""
+    course = load(args)
+    exercise = find_exercise(course, args.id)
+    return open_session(args, course), exercise
 
 
 def fail_usage(message: str) -> int:
@@ -79,12 +90,14 @@ def fail_usage(message: str) -> int:
 
 
 def usage_errors(func):  # type: ignore[no-untyped-def]
-    """Decorator: turn UsageError into a message and exit code 2."""
+    """Decorator: turn UsageError, and a workspace that cannot be used (read-only, gone), into a
+    message and exit code 2."""
+    from tutor.workspace import WorkspaceError
 
     def wrapper(args: argparse.Namespace) -> int:
         try:
             return int(func(args))
-        except UsageError as exc:
+        except (UsageError, WorkspaceError) as exc:
             return fail_usage(str(exc))
 
     wrapper.__doc__ = func.__doc__

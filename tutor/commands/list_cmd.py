@@ -1,4 +1,5 @@
-"""`dltutor list [--json]`: lessons and exercises in course order, with the learner's status."""
+"""`dltutor list [--json]`: lessons and exercises in course order, with the learner's status:
+passed, attempted (the same idea that unlocks a solution: `ATTEMPT_MEANING`) or not started."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tutor.commands.common import add_pack_option, add_workspace_option, load, usage_errors
-from tutor.progress import ExerciseStatus, ProgressStore
-from tutor.workspace import Workspace
+from tutor.commands.common import (
+    add_pack_option,
+    add_workspace_option,
+    load,
+    open_session,
+    usage_errors,
+)
+from tutor.progress import ATTEMPT_MEANING, ExerciseStatus
 
 STATUS_MARK = {ExerciseStatus.PASSED: ("✔ passed", "green"),
-               ExerciseStatus.ATTEMPTED: ("… attempted", "yellow"),
+               ExerciseStatus.ATTEMPTED: ("◐ attempted", "yellow"),
                ExerciseStatus.NOT_STARTED: ("· not started", "dim")}
 
 
@@ -29,10 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 @usage_errors
 def run(args: argparse.Namespace) -> int:
     course = load(args)
-    workspace = Workspace.open(args.workspace)
-    progress = ProgressStore(workspace.progress_path)
-    statuses = progress.statuses()
-    read = progress.lessons_read()
+    session = open_session(args, course)
+    workspace, progress = session.workspace, session.progress
+    try:
+        statuses = session.statuses()
+        read = progress.lessons_read()
+    finally:
+        progress.close()
     groups: list[tuple[str | None, str, list]] = [
         (lesson.id, f"{lesson.number:02d}. {lesson.title}",
          [course.exercises[e] for e in lesson.exercises if e in course.exercises])
@@ -70,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             name = f"   {e.id}" + (f"  [{e.pack}]" if e.pack else "")
             table.add_row(Text(name), Text(word, style=style), Text(e.summary or e.title))
     console.print(table)
+    console.print(Text(f"attempted: {ATTEMPT_MEANING}.", style="dim"))
     for problem in course.problems:
         console.print(Text(f"warning: {problem}", style="yellow"))
     return 0
