@@ -203,6 +203,205 @@ def test_display_renders_a_finished_run():
     assert "training loss" in out and "held-out acc" in out and "Finished 12 steps" in out
 
 
+# -- the live display fits the terminal --------------------------------------------------------
+
+
+def synthetic(**kwargs) -> RunState:  # type: ignore[no-untyped-def]
+    state = RunState(label="x")
+    for event in demo_events(**kwargs):
+        state.apply(event)
+    return state
+
+
+def demo_events(series: tuple[str, ...] = ("pytorch",), *, task: str = "classification",
+                steps: int = 120, notes: tuple[str, ...] = (), mine: tuple[str, ...] = (),
+                grads: bool = False, end: str | None = "finished", forward_only: str = "",
+                epochs_done: int = 3) -> list:
+    """A run's events made by hand (no torch): `forward_only` names a series with no full
+    passes of its own, as `mine (forward)` in sequence_lstm."""
+    cls = task == "classification"
+    layers = tuple(f"layer{i}" for i in range(22)) if grads else ()
+    events: list = []
+    events.append(Start(experiment="demo", title="A demo run", device="cpu",
+                        device_name="CPU, 1 thread", device_reason="auto: no CUDA or MPS GPU found",
+                        series=series, epochs=3, steps_per_epoch=steps // 3, total_steps=steps,
+                        batch_size=32, lr=0.01, seed=0, task=task, mine=mine, grad_layers=layers))
+    for text in notes:
+        events.append(Note(text=text))
+    for k in range(1, steps + 1):
+        for i, name in enumerate(series):
+            events.append(Step(series=name, epoch=1 + (k - 1) * 3 // steps, step=k,
+                               loss=2.3 * math.exp(-k / 40) * (1 + i / 10) + 0.01,
+                               acc=min(1.0, k / steps) if cls else None, samples_per_s=1000.0,
+                               elapsed_s=k / 10, eta_s=(steps - k) / 10))
+            if grads:
+                events.append(GradNorms(series=name, step=k, layers=layers,
+                                        norms=tuple(10 ** (-j / 3) for j in range(22))))
+    if forward_only:
+        events.append(Compare(reference=series[0], series=forward_only, step=steps, abs_diff=0.0,
+                              max_abs_diff=1e-12, tolerance=1e-6))
+    if end is None:
+        return events
+    summary = {}
+    for name in series:
+        figures = {"loss": 0.04 if name != forward_only else 0.05, "steps": steps,
+                   "train_acc_running": 0.98 if cls else None}
+        if name != forward_only and epochs_done:
+            figures.update(train_loss=0.03, train_acc=0.99 if cls else None, val_loss=0.06,
+                           val_acc=0.97 if cls else None)
+            events.append(Epoch(series=name, epoch=epochs_done, step=steps, train_loss=0.03,
+                                train_acc=figures["train_acc"], val_loss=0.06,
+                                val_acc=figures["val_acc"]))
+        summary[name] = figures
+    events.append(End(status=end, elapsed_s=12.5, steps=steps, summary=summary))
+    return events
+
+
+RACE = ("SGD", "momentum", "Nesterov", "Adagrad", "RMSprop", "Adam")
+LSTM_NOTE = ("Your lstm_cell runs forward only, on PyTorch's weights and batches at every step; "
+             "PyTorch's LSTM does the learning.")
+SHAPES = {
+    "digits": {},
+    "race": {"series": RACE},
+    "race, yours": {"series": (*RACE, "Adam (mine)"), "mine": ("adam_step",)},
+    "deep_vs_residual": {"series": ("plain", "residual"), "grads": True,
+                         "notes": ("Same depth, same initial weights: only the skips differ.",)},
+    "lstm, yours": {"series": ("pytorch", "mine (forward)"), "task": "regression",
+                    "mine": ("lstm_cell",), "forward_only": "mine (forward)",
+                    "notes": (LSTM_NOTE, "To beat: repeating the last noisy value scores 0.0123.")},
+}
+
+
+def render(view, width: int, height: int) -> list[str]:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, height=height, record=True,
+                      color_system=None)
+    console.print(view)
+    return console.export_text().splitlines()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (80, 16), (140, 30)])
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("final", [False, True], ids=["live", "final"])
+def test_every_frame_fits_the_terminal_and_keeps_the_epoch_line(size, shape, final):
+    from tutor.training.display import RunView
+
+    width, height = size
+    state = synthetic(**SHAPES[shape], end="finished" if final else None)
+    lines = render(RunView(state, show_summary=final), width, height)
+    assert len(lines) <= height, "\n".join(lines)
+    assert any(line.startswith("epoch 3/3  ·  step 120/120") for line in lines)
+    assert any("━" in line and line.rstrip().endswith("100%") for line in lines)
+    if final:
+        assert lines[-1].startswith("Finished 120 steps")
+    else:
+        assert any("ETA" in line for line in lines)
+
+
+def test_charts_shrink_first_then_panels_drop_and_are_named():
+    from tutor.training.display import MAX_ROWS, RunView
+
+    state = synthetic(**SHAPES["deep_vs_residual"])
+    roomy = RunView(state)
+    text = "\n".join(render(roomy, 100, 60))
+    assert roomy.dropped == [] and "not shown" not in text
+    assert text.count("┤") + text.count("│") >= 2 * MAX_ROWS  # two charts at full height
+    snug = RunView(state)
+    text = "\n".join(render(snug, 80, 30))
+    assert snug.dropped == [] and "gradient norm per layer" in text  # smaller charts, all there
+    tight = RunView(state)
+    text = "\n".join(render(tight, 80, 24))
+    # the notes go first, then the accuracy chart: the gradient strips are this run's point
+    assert tight.dropped == ["notes", "accuracy chart"]
+    assert "gradient norm per layer" in text and "training accuracy" not in text
+    assert "not shown at this height: notes, accuracy chart" in text
+    short = RunView(state)
+    lines = render(short, 80, 11)
+    assert len(lines) <= 11 and "loss chart" not in short.dropped
+    assert lines[0].startswith("epoch 3/3")  # the name and device made way for the loss chart
+    assert lines[2] == "training loss (log scale)"
+    tiny = RunView(state)
+    lines = render(tiny, 80, 6)
+    assert len(lines) <= 6 and tiny.dropped[-1] == "loss chart"
+    assert lines[0].startswith("epoch 3/3")
+
+
+def test_into_a_file_everything_is_drawn_at_full_size():
+    from tutor.training.display import MAX_ROWS, RunView
+
+    state = synthetic(**SHAPES["deep_vs_residual"], end="finished")
+    view = RunView(state, show_summary=True, fit=False)
+    text = "\n".join(render(view, 80, 24))
+    assert view.dropped == [] and "Same depth" in text and "training accuracy" in text
+    assert text.count("┤") + text.count("│") >= 2 * MAX_ROWS
+
+
+class FakeRun:
+    """What `display.watch` needs of a TrainingRun: its request, its events, stop and kill."""
+
+    def __init__(self, events: list) -> None:
+        from tutor.training.client import RunRequest
+
+        self.request = RunRequest(experiment="demo")
+        self._events = events
+        self.ended = None
+
+    def events(self):  # type: ignore[no-untyped-def]
+        for event in self._events:
+            if isinstance(event, End):
+                self.ended = event
+            yield event
+
+    def stop(self) -> None:
+        pass
+
+    def kill(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
+def test_live_leaves_one_final_frame(terminal):
+    from rich.console import Console
+
+    from tutor.training.display import watch
+
+    stream = io.StringIO()
+    console = Console(file=stream, width=80, height=24, force_terminal=terminal,
+                      color_system=None)
+    state = watch(FakeRun(demo_events()), console)
+    out = stream.getvalue()
+    assert state.end is not None and state.end.status == "finished"
+    assert out.count("Finished 120 steps") == 1 and out.count("held-out acc") == 1
+    if not terminal:  # only the final frame, whole: one copy of everything
+        assert out.count("training loss") == 1 and out.endswith("\n")
+
+
+def test_the_summary_compares_like_with_like():
+    from tutor.training.display import shared_measure, summary_table
+
+    # a forward-only series has no full passes: every series is shown on the last steps' loss
+    lstm = synthetic(**SHAPES["lstm, yours"], end="finished")
+    text = "\n".join(render(summary_table(lstm), 80, 24))
+    header, pytorch, mine = text.splitlines()[:3]
+    assert header.split() == ["series", "loss,", "last", "steps", "train", "loss",
+                              "held-out", "loss"]
+    assert pytorch.split()[1:] == ["0.0400", "0.0300", "0.0600"]  # its last steps, then passes
+    assert mine.split()[2:] == ["0.0500", "–", "–"]
+    assert "last steps: mean over the last logged batches" in text
+    assert shared_measure(lstm) == ("loss, last steps", {"pytorch": 0.04, "mine (forward)": 0.05})
+    # every series with full passes: those alone, each column one measure for all
+    race = synthetic(series=RACE, end="finished")
+    text = "\n".join(render(summary_table(race), 100, 30))
+    assert "last steps" not in text and text.splitlines()[0].split()[:3] == ["series", "train",
+                                                                            "loss"]
+    assert shared_measure(race) == ("held-out acc", dict.fromkeys(RACE, 0.97))
+    # stopped in its first epoch: nobody has a full pass, so the last steps for all
+    early = synthetic(end="stopped", epochs_done=0)
+    assert shared_measure(early) == ("acc, last steps", {"pytorch": 0.98})
+    assert "train loss" not in "\n".join(render(summary_table(early), 80, 24))
+
+
 # -- every experiment, tiny ---------------------------------------------------------------------
 
 

@@ -101,6 +101,52 @@ def test_live_display_without_a_terminal_prints_the_final_frame(isolated_home):
     assert text.count("Finished") == 1  # no stack of redrawn frames in a log
 
 
+def in_a_terminal(args: list[str], home: Path, rows: int, cols: int) -> tuple[int, str]:
+    """Run `dltutor ARGS` on a pseudo-terminal of rows x cols; (exit status, all it wrote)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = dict(os.environ, DLTUTOR_HOME=str(home), COLUMNS=str(cols), LINES=str(rows),
+               TERM="xterm-256color")
+    proc = subprocess.Popen([sys.executable, "-m", "tutor", *args], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, cwd=REPO)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("name,rows,cols", [("digits_lenet", 24, 80),
+                                            ("optimizer_race", 30, 100)])
+def test_live_display_fits_the_terminal_and_leaves_one_final_frame(isolated_home, name, rows,
+                                                                    cols):
+    tiny = {"digits_lenet": ["--epochs", "2", "--set", "train_size=640", "--set", "val_size=200"],
+            "optimizer_race": ["--epochs", "8", "--set", "points_per_class=64"]}
+    status, out = in_a_terminal(["train", name, *tiny[name]], isolated_home, rows, cols)
+    assert status == 0, out[-3000:]
+    # Live redraws a frame by moving the cursor up over the last one: a frame taller than the
+    # terminal cannot be reached and would leave copies in the scrollback
+    import re
+
+    climbs = [len(m.group(0)) // len("\x1b[1A\x1b[2K")
+              for m in re.finditer(r"(?:\x1b\[1A\x1b\[2K)+", out)]
+    assert climbs and max(climbs) + 1 <= rows, max(climbs)
+    assert "ETA" in out  # the epoch/ETA line was on screen while it ran
+    assert out.count("Finished ") == 1 and out.count("train acc") == 1
+
+
 @pytest.mark.parametrize("args,message", [
     (["nope"], "unknown experiment"),
     (["spiral_mlp", "--set", "width=3"], "points_per_class"),

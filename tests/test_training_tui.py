@@ -1,6 +1,9 @@
 """The training screen, driven headlessly with Pilot: opened from the app's ExperimentSelected,
 a run started and drawn live, a second one overlaid and stopped, the learner's wrong code refused
-with the check's verdict, and leaving the screen ends the run process. The UI never loads torch.
+with the check's verdict, several of their exercises combined in one run, the run history naming
+each series' figure, the device key offering only devices that exist, all five experiments in
+view at 80x24, charts re-laid out on resize, and leaving the screen ends the run process. The UI
+never loads torch.
 
 Every wait is bounded (`wait_until`) and nothing asserts how long anything took."""
 
@@ -58,7 +61,8 @@ def test_start_watch_overlay_and_stop(tutor_app, wait_until):
             charts = text_of(screen, "#train-charts")
             assert "training loss" in charts and any(0x2800 < ord(c) <= 0x28FF for c in charts)
             assert "Finished" in text_of(screen, "#train-extra")
-            assert "#1 spiral_mlp finished" in text_of(screen, "#train-runs")
+            runs = text_of(screen, "#train-runs")
+            assert "#1 spiral_mlp finished" in runs and "held-out acc: " in runs
 
             # a second run at twice the learning rate, overlaid on the first, stopped mid-way
             await pilot.press("plus", "s")
@@ -88,8 +92,8 @@ def test_wrong_learner_code_is_refused_with_the_verdict(tutor_app, wait_until, t
         app = tutor_app(workspace=ws)
         async with app.run_test(size=(140, 50)) as pilot:
             screen = await open_training(app, pilot, wait_until)
-            while screen.choices.mine != "relu_backward":
-                await pilot.press("m")
+            await pilot.press("m", "down", "space", "m")  # relu_backward is second in the list
+            assert screen.choices.mine == ("relu_backward",)
             await pilot.press("s")
             await wait_until(pilot, lambda: "Not training" in text_of(screen, "#train-extra"),
                              "the refusal")
@@ -112,6 +116,180 @@ def test_leaving_the_screen_ends_the_run(tutor_app, wait_until):
             await pilot.press("escape")
             await wait_until(pilot, lambda: not isinstance(app.screen, TrainingScreen), "going back")
             await wait_until(pilot, lambda: gone(pid), "the run process to end")
+
+    asyncio.run(scenario())
+
+
+def test_m_combines_exercises_as_use_mine_does_and_all_five_experiments_show(tutor_app,
+                                                                           wait_until):
+    from textual.widgets import OptionList, SelectionList
+
+    async def scenario() -> None:
+        app = tutor_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_training(app, pilot, wait_until)
+            experiments = screen.query_one("#train-list", OptionList)
+            assert experiments.option_count == 5 and experiments.max_scroll_y == 0
+            assert experiments.content_region.height >= 5  # all five in view at 80x24
+            picker = screen.query_one("#train-mine", SelectionList)
+            assert not picker.display
+            await pilot.press("m")
+            assert picker.display and app.focused is picker
+            await pilot.press("space", "down", "space")
+            assert screen.choices.mine == ("adam_step", "relu_backward")
+            await pilot.press("down", "down", "space")  # nesterov_step: one optimizer at a time
+            assert screen.choices.mine == ("relu_backward", "nesterov_step")
+            assert "your code: relu_backward, nesterov_step" in text_of(screen, "#train-info")
+            await pilot.press("escape")  # closes the list, not the screen
+            assert not picker.display and isinstance(app.screen, TrainingScreen)
+            # optimizer_race takes every optimizer at once
+            experiments.focus()
+            experiments.highlighted = 4
+            await pilot.pause()
+            assert screen.experiment == "optimizer_race" and screen.choices.mine == ()
+            await pilot.press("m", "space", "down", "space", "down", "space", "m")
+            assert screen.choices.mine == ("adam_step", "momentum_step", "nesterov_step")
+
+    asyncio.run(scenario())
+
+
+def test_your_code_from_two_exercises_trains_in_one_run(tutor_app, wait_until, tmp_path):
+    async def scenario() -> None:
+        ws = tmp_path / "ws"
+        ws.mkdir()
+        for exercise in ("adam_step", "relu_backward"):
+            shutil.copyfile(REPO / "solutions" / f"{exercise}.py", ws / f"{exercise}.py")
+        app = tutor_app(workspace=ws)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.push_screen(TrainingScreen("spiral_mlp", epochs=2,
+                                                 settings=("points_per_class=60",)))
+            screen = app.screen
+            await pilot.press("m", "space", "down", "space", "m", "s")
+            await wait_until(pilot, lambda: screen.runs and screen.runs[0].done, "the run")
+            run = screen.runs[0]
+            assert run.state.end is not None and run.state.end.status == "finished", run.state.end
+            assert run.mine == ("adam_step", "relu_backward")
+            assert run.state.start is not None
+            assert run.state.start.mine == ("adam_step", "relu_backward")
+            await pilot.pause(0.3)
+            runs = text_of(screen, "#train-runs")
+            assert "yours: adam_step, relu_backward" in runs
+            # each figure named by its series, the same measure for both
+            assert "held-out acc: pytorch " in runs and " · mine " in runs
+
+    asyncio.run(scenario())
+
+
+def finished_state(series: tuple[str, ...], summary: dict[str, dict[str, float | None]],
+                   task: str = "classification"):  # type: ignore[no-untyped-def]
+    from tutor.training.events import End, Start, Step
+    from tutor.training.state import RunState
+
+    state = RunState()
+    state.apply(Start(experiment="demo", title="Demo", device="cpu", device_name="CPU",
+                      device_reason="auto", series=series, epochs=1, steps_per_epoch=40,
+                      total_steps=40, batch_size=8, lr=0.1, seed=0, task=task))
+    for k in range(1, 41):
+        for i, name in enumerate(series):
+            state.apply(Step(series=name, epoch=1, step=k, loss=1.0 / (k + i),
+                             acc=0.5 if task == "classification" else None))
+    state.apply(End(status="finished", elapsed_s=1.0, steps=40, summary=summary))
+    return state
+
+
+def test_run_results_name_each_series_and_measure_them_alike():
+    from tutor.app.screens.training import run_results
+
+    both = finished_state(("pytorch", "mine"), {
+        "pytorch": {"loss": 0.1, "train_loss": 0.1, "train_acc": 0.9, "val_loss": 0.2,
+                    "val_acc": 0.85},
+        "mine": {"loss": 0.1, "train_loss": 0.1, "train_acc": 0.9, "val_loss": 0.2,
+                 "val_acc": 0.8}})
+    assert run_results(both).plain == "held-out acc: pytorch 85.0% · mine 80.0%"
+    # a forward-only series has no full pass: both are given on the last steps' loss
+    lstm = finished_state(("pytorch", "mine (forward)"), {
+        "pytorch": {"loss": 0.04, "train_loss": 0.03, "val_loss": 0.05},
+        "mine (forward)": {"loss": 0.041}}, task="regression")
+    assert run_results(lstm).plain == "loss, last steps: pytorch 0.0400 · mine (forward) 0.0410"
+    race = finished_state(("SGD", "Adam", "RMSprop", "Adagrad"), {
+        name: {"loss": 0.1, "train_loss": 0.1, "train_acc": acc}
+        for name, acc in (("SGD", 0.8), ("Adam", 0.99), ("RMSprop", 0.95), ("Adagrad", 0.9))})
+    assert run_results(race).plain == "train acc: best Adam 99.0% · worst SGD 80.0%"
+    from tutor.training.events import Compare
+
+    race.apply(Compare(reference="RMSprop", series="Adagrad", step=40, abs_diff=0.0,
+                       max_abs_diff=0.0, tolerance=1e-6))  # as if Adagrad were the learner's
+    assert run_results(race).plain == ("train acc: Adagrad 90.0% vs RMSprop 95.0% · "
+                                       "best Adam 99.0% · worst SGD 80.0%")
+    one = finished_state(("pytorch",), {"pytorch": {"loss": 0.1, "train_loss": 0.1,
+                                                    "train_acc": 0.9}})
+    assert run_results(one).plain == "train acc: 90.0%"
+
+
+def test_the_device_key_offers_only_devices_that_exist(tutor_app, wait_until, monkeypatch):
+    import platform
+
+    from tutor.app.screens import training
+
+    found = training.available_devices()
+    assert found[:2] == ("auto", "cpu") and set(found) <= {"auto", "cpu", "cuda", "mps"}
+    if not (sys.platform == "darwin" and platform.machine() == "arm64"):
+        assert "mps" not in found
+    version = Path(__import__("importlib").util.find_spec("torch").origin).parent / "version.py"
+    if "cuda: Optional[str] = None" in version.read_text() and "hip: Optional[str] = None" in (
+            version.read_text()):
+        assert "cuda" not in found  # a CPU-only torch: no CUDA to offer
+
+    async def scenario(devices: tuple[str, ...], expected: list[str]) -> None:
+        monkeypatch.setattr(training, "available_devices", lambda: devices)
+        app = tutor_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await open_training(app, pilot, wait_until)
+            seen = []
+            for _ in expected:
+                await pilot.press("d")
+                seen.append(screen.choices.device)
+            assert seen == expected
+            assert f"device {expected[-1]}" in text_of(screen, "#train-info")
+
+    asyncio.run(scenario(("auto", "cpu"), ["cpu", "auto", "cpu"]))
+    asyncio.run(scenario(("auto", "cpu", "cuda"), ["cpu", "cuda", "auto"]))
+
+
+def test_charts_re_lay_out_when_the_terminal_is_resized(tutor_app, wait_until):
+    from tutor.app.screens.training import _Run
+
+    class IdleClient:  # a finished run's client: nothing to stop
+        def __init__(self) -> None:
+            from tutor.training.client import RunRequest
+
+            self.request = RunRequest(experiment="spiral_mlp")
+
+        def close(self, grace: float = 0.0) -> None:
+            pass
+
+    state = finished_state(("pytorch",), {"pytorch": {"loss": 0.1, "train_loss": 0.1,
+                                                      "train_acc": 0.9}})
+
+    def chart_size(screen: TrainingScreen) -> tuple[int, int]:
+        lines = text_of(screen, "#train-charts").rstrip("\n").splitlines()
+        return len(lines), max(len(line.rstrip()) for line in lines)
+
+    async def scenario() -> None:
+        app = tutor_app()
+        async with app.run_test(size=(140, 50)) as pilot:
+            screen = await open_training(app, pilot, wait_until)
+            screen.runs.append(_Run(1, state, IdleClient(), None, done=True))  # type: ignore[arg-type]
+            screen._dirty = True
+            await pilot.pause(0.5)
+            tall, wide = chart_size(screen)
+            await pilot.resize_terminal(90, 26)
+            await pilot.pause(0.5)
+            short, narrow = chart_size(screen)
+            assert short < tall and narrow < wide, (tall, wide, short, narrow)
+            await pilot.resize_terminal(140, 50)
+            await pilot.pause(0.5)
+            assert chart_size(screen) == (tall, wide)
 
     asyncio.run(scenario())
 

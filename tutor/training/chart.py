@@ -120,10 +120,17 @@ def line_chart(lines: Sequence[Line], width: int = 60, height: int = 10, *, log_
     out.append(" " * 9 + left + " " * (gap // 2) + x_label + " " * (gap - gap // 2) + right,
                style="dim")
     if legend and len(lines) > 1:
+        # Wrapped to the chart's width (the Text itself crops): every series keeps its name.
         out.append("\n" + " " * 9)
+        used = 9
         for ln in lines:
+            item = 3 + len(ln.label)
+            if used > 9 and used + item > 9 + width:
+                out.append("\n" + " " * 9)
+                used = 9
             out.append("━━ ", style=ln.style)
             out.append(ln.label + "   ")
+            used += item + 3
     return out
 
 

@@ -50,7 +50,9 @@ def series_styles(names: Sequence[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def header(state: RunState) -> Text:
+def header(state: RunState, *, compact: bool = False) -> Text:
+    """The run's name and device, then the line that matters most while it runs (epoch, step,
+    speed, time, ETA) and a progress bar. `compact`: only those last two, for short terminals."""
     t = Text()
     s = state.start
     if s is None:
@@ -58,15 +60,16 @@ def header(state: RunState) -> Text:
         t.append(f"starting: importing torch, building the data… {state.live_elapsed():.0f} s",
                  style="dim")
         return t
-    t.append(f"{s.experiment}", style="bold")
-    t.append(f" · {s.title}\n")
-    t.append("device ", style="dim")
-    t.append(f"{s.device} ({s.device_name})", style="bold")
-    t.append(f"  {s.device_reason}", style="dim")
-    if s.mine:
-        t.append("   yours: ", style="dim")
-        t.append(", ".join(s.mine), style="bold yellow")
-    t.append("\n")
+    if not compact:
+        t.append(f"{s.experiment}", style="bold")
+        t.append(f" · {s.title}\n")
+        t.append("device ", style="dim")
+        t.append(f"{s.device} ({s.device_name})", style="bold")
+        t.append(f"  {s.device_reason}", style="dim")
+        if s.mine:
+            t.append("   yours: ", style="dim")
+            t.append(", ".join(s.mine), style="bold yellow")
+        t.append("\n")
     t.append(f"epoch {state.epoch}/{s.epochs}  ·  step {state.step}/{s.total_steps}  ·  "
              f"{state.samples_per_s:,.0f} samples/s  ·  {fmt_duration(state.live_elapsed())}")
     if state.end is None:
@@ -153,31 +156,75 @@ def comparisons(state: RunState) -> Text | None:
     return t
 
 
-def summary_table(state: RunState) -> Table:
+#: The figure that tells most about a finished series, best first; a run is summed up by the first
+#: one that every one of its series has, so they are compared like with like.
+MEASURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "classification": (("val_acc", "held-out acc"), ("train_acc", "train acc"),
+                       ("train_acc_running", "acc, last steps")),
+    "regression": (("val_loss", "held-out loss"), ("train_loss", "train loss"),
+                   ("loss", "loss, last steps")),
+}
+
+
+def shared_measure(state: RunState) -> tuple[str, dict[str, float]] | None:
+    """(label, value per series) of the most telling figure that *every* series has: a forward-only
+    series has no full passes, so beside it PyTorch's full-pass figure would not be comparable and
+    the last steps' figure is used for all. None when there is none (no steps yet)."""
+    finals = {name: state.final(name) for name in state.series}
+    if not finals:
+        return None
+    for key, label in MEASURES["classification" if state.classification else "regression"]:
+        values = {name: f.get(key) for name, f in finals.items()}
+        if all(v is not None for v in values.values()):
+            return label, {name: float(v) for name, v in values.items() if v is not None}
+    return None
+
+
+def fmt_measure(label: str, value: float) -> str:
+    return fmt_pct(value) if "acc" in label else fmt_num(value)
+
+
+def summary_table(state: RunState) -> RenderableType:
+    """The last figures of every series, each column one measure for all of them.
+
+    Full passes (train, held-out) are measured after an epoch; the "last steps" columns are the
+    mean over the last logged batches, the same batches for every series. The latter are shown
+    when some series has no full pass (a forward-only series, a run stopped in its first epoch),
+    so that it is compared with the others on the same figure, never with a different one."""
     table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")
     cls = state.classification
-    table.add_column("series")
-    table.add_column("loss", justify="right")
-    if cls:
-        table.add_column("train acc", justify="right")
-    has_val = any(e.val_loss is not None for s in state.series.values() for e in s.epochs)
+    finals = {name: state.final(name) for name in state.series}
+    full = [n for n, f in finals.items() if f.get("train_loss") is not None]
+    recent = len(full) < len(finals)
+    has_val = any(f.get("val_loss") is not None for f in finals.values())
+    columns: list[tuple[str, str]] = []
+    if recent:
+        columns.append(("loss", "loss, last steps"))
+        if cls:
+            columns.append(("train_acc_running", "acc, last steps"))
+    if full:
+        columns.append(("train_loss", "train loss"))
+        if cls:
+            columns.append(("train_acc", "train acc"))
     if has_val:
-        table.add_column("held-out loss", justify="right")
+        columns.append(("val_loss", "held-out loss"))
         if cls:
-            table.add_column("held-out acc", justify="right")
+            columns.append(("val_acc", "held-out acc"))
+    table.add_column("series")
+    for _, label in columns:
+        table.add_column(label, justify="right")
     styles = series_styles(list(state.series))
-    for name in state.series:
-        f = state.final(name)
-        row: list[Text | str] = [Text(name, style=styles[name]),
-               fmt_num(f.get("train_loss") if f.get("train_loss") is not None else f.get("loss"))]
-        if cls:
-            row.append(fmt_pct(f.get("train_acc")))
-        if has_val:
-            row.append(fmt_num(f.get("val_loss")))
-            if cls:
-                row.append(fmt_pct(f.get("val_acc")))
+    for name, f in finals.items():
+        row: list[Text | str] = [Text(name, style=styles[name])]
+        row += [fmt_measure(label, v) if (v := f.get(key)) is not None else "–"
+                for key, label in columns]
         table.add_row(*row)
-    return table
+    if not recent:
+        return table
+    note = "last steps: mean over the last logged batches, the same ones for every series"
+    if full:
+        note += "; –: no full pass (the series runs forward only)"
+    return Group(table, Text(note + ".", style="dim"))
 
 
 def end_line(end: End, state: RunState) -> Text:
@@ -196,60 +243,140 @@ def end_line(end: End, state: RunState) -> Text:
     return msg
 
 
+MAX_ROWS = 9  #: rows of a chart's plot when the terminal has room
+MIN_ROWS = 3  #: fewer rows than this and a chart says little: panels drop instead
+
+
+def _height_of(console: Console, options: ConsoleOptions, renderable: RenderableType) -> int:
+    return len(console.render_lines(renderable, options.update(height=None), pad=False))
+
+
 class RunView:
-    """A whole run, laid out for the console's current width (charts side by side when wide).
+    """A whole run, laid out for the console's current width and, with `fit`, height.
 
-    The body (charts, strips, notes) is rebuilt only when new events arrived or the width
-    changed; between events only the header (its clock) is redrawn. Live renders each frame
-    twice (measure, then draw), so this halves the work again."""
+    Fitting the height matters in a terminal: Rich's Live can only redraw what is on screen, so
+    a frame taller than the terminal leaves a copy of its top in the scrollback at every refresh
+    and the epoch/ETA line is never seen. To fit, the charts shrink first (from `MAX_ROWS` to
+    `MIN_ROWS`), then panels drop, least needed first (`DROP`): notes, the accuracy chart, the
+    gradient strips, the comparisons; a dim line names what was left out. Below that the header
+    keeps only its epoch/ETA line and progress bar, and then the loss chart goes too. Charts sit
+    side by side when the console is wide. Without `fit` (output to a file) everything is drawn
+    at full size.
 
-    def __init__(self, state: RunState, *, show_summary: bool = False) -> None:
+    The body is rebuilt only when new events arrived or the size changed; between events only
+    the header (its clock) is redrawn. Live renders each frame twice (measure, then draw), so
+    this halves the work again."""
+
+    def __init__(self, state: RunState, *, show_summary: bool = False, fit: bool = True) -> None:
         self.state = state
         self.show_summary = show_summary
-        self._key: tuple[int, int, bool] | None = None
+        self.fit = fit
+        self.dropped: list[str] = []  #: what the last frame left out to fit
+        self._key: tuple[object, ...] | None = None
         self._body: list[RenderableType] = []
+        self._compact = False
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        key = (self.state.events_seen, options.max_width, self.show_summary)
+        height = (options.height or options.size.height) if self.fit else None
+        head = header(self.state)
+        head_h = _height_of(console, options, head) if height is not None else 0
+        key = (self.state.events_seen, options.max_width, height, self.show_summary, head_h)
         if key != self._key:
-            self._body = self._build(options.max_width)
+            self._body = self._build(console, options, height, head_h)
             self._key = key
-        yield Group(header(self.state), *self._body)
+        yield Group(header(self.state, compact=True) if self._compact else head, *self._body)
 
-    def _build(self, max_width: int) -> list[RenderableType]:
+    def _build(self, console: Console, options: ConsoleOptions, height: int | None,
+               head_h: int) -> list[RenderableType]:
         state = self.state
-        parts: list[RenderableType] = []
-        if state.start is not None:
-            styles = series_styles(list(state.series))
-            wide = max_width >= 120 and state.classification
-            chart_w = max(20, (max_width - 24) // 2 if wide else max_width - 12)
-            loss = loss_chart([state], chart_w, 9, styles)
-            if state.classification:
-                acc = acc_chart([state], chart_w, 9, styles)
-                if wide:
-                    grid = Table.grid(padding=(0, 3))
-                    grid.add_row(loss, acc)
-                    parts.append(grid)
-                else:
-                    parts += [loss, acc]
-            else:
-                parts.append(loss)
-            for extra in (grad_strips(state, styles), comparisons(state)):
-                if extra is not None:
-                    parts.append(extra)
-            for note in state.notes:
-                parts.append(Text(note.text, style="yellow" if note.level == "warning" else "dim"))
+        self._compact, self.dropped = False, []
+        tail: list[RenderableType] = []
         if state.end is not None and self.show_summary:
-            parts += [Text(""), summary_table(state), end_line(state.end, state)]
-        return parts
+            tail = [Text(""), summary_table(state), end_line(state.end, state)]
+        if state.start is None:
+            return tail
+        width = options.max_width
+        styles = series_styles(list(state.series))
+        wide = width >= 120 and state.classification
+        chart_w = max(20, (width - 24) // 2 if wide else width - 12)
+        charts: dict[str, Callable[[int], Text]] = {
+            "loss chart": lambda rows: loss_chart([state], chart_w, rows, styles)}
+        if state.classification:
+            charts["accuracy chart"] = lambda rows: acc_chart([state], chart_w, rows, styles)
+        # What goes below the charts, in the order drawn, keyed by the name the "not shown" line
+        # gives it; dropped to fit in the order of DROP.
+        panels: dict[str, list[RenderableType]] = {}
+        strips = grad_strips(state, styles)
+        if strips is not None:
+            panels["gradient norms"] = [strips]
+        compare = comparisons(state)
+        if compare is not None:
+            panels["comparison with PyTorch"] = [compare]
+        if state.notes:
+            panels["notes"] = [Text(n.text, style="yellow" if n.level == "warning" else "dim")
+                               for n in state.notes]
+
+        def layout(rows: int) -> list[RenderableType]:
+            drawn = [make(rows) for name, make in charts.items() if name not in self.dropped]
+            parts: list[RenderableType] = list(drawn)
+            if wide and len(drawn) == 2:
+                grid = Table.grid(padding=(0, 3))
+                grid.add_row(*drawn)
+                parts = [grid]
+            for name, items in panels.items():
+                if name not in self.dropped:
+                    parts += items
+            if self.dropped:
+                parts.append(Text(f"not shown at this height: {', '.join(self.dropped)}",
+                                  style="dim italic"))
+            return parts + tail
+
+        if height is None:
+            return layout(MAX_ROWS)
+        room = height - head_h
+        present = set(charts) | set(panels) | {"header"}
+        for stage in (None, *DROP):
+            if stage == "header":  # the run's name and device give way before the loss chart
+                self._compact = True
+                room = height - _height_of(console, options, header(state, compact=True))
+            elif stage is not None:
+                if stage not in present:
+                    continue
+                self.dropped.append(stage)
+            kept = [name for name in charts if name not in self.dropped]
+            if not kept:
+                parts = layout(0)
+                if _height_of(console, options, Group(*parts)) <= room:
+                    return parts
+                continue
+            # A chart is its rows plus a fixed frame (title, axis, legend): measure the whole
+            # body with every chart at MIN_ROWS, then share out the rows that are left.
+            at_min = _height_of(console, options, Group(*layout(MIN_ROWS)))
+            stacked = 1 if wide and len(kept) == 2 else len(kept)
+            rows = min(MAX_ROWS, MIN_ROWS + (room - at_min) // stacked)
+            if rows >= MIN_ROWS:
+                return layout(rows)
+        return layout(0)  # shorter than a header and a summary: Live crops what is left
+
+
+#: What goes to fit a short terminal, least needed first (the charts shrink before any of it).
+#: The gradient strips outrank the accuracy chart: where they are drawn (deep_vs_residual) they are
+#: what the experiment is about. "header": its first lines (the run's name, the device) go, never
+#: the epoch/ETA line and the progress bar.
+DROP = ("notes", "accuracy chart", "gradient norms", "comparison with PyTorch", "header",
+        "loss chart")
 
 
 def watch(run: TrainingRun, console: Console, *,
           on_event: Callable[[Event], None] | None = None) -> RunState:
     """Show `run` live until it ends. Ctrl+C asks the run to stop (a second one kills it) and the
-    display keeps going until the run's `end` arrives, so the summary is always shown."""
+    display keeps going until the run's `end` arrives, so the summary is always shown.
+
+    In a terminal every frame fits the terminal's height (see `RunView`), so Live redraws it in
+    place and the scrollback keeps one copy: the final frame, with the summary, drawn once when
+    Live stops. Into a file or pipe, only that final frame is written, at full size."""
     state = RunState(label=run.request.experiment)
-    view = RunView(state)
+    view = RunView(state, fit=console.is_terminal)
     last = 0.0
 
     def apply(event: Event) -> None:
@@ -257,8 +384,10 @@ def watch(run: TrainingRun, console: Console, *,
         if on_event:
             on_event(event)
 
+    # "crop" only guards against a frame that still comes out too tall; stopping draws the last
+    # frame once more in full ("visible"), which is where the summary appears.
     with Live(view, console=console, auto_refresh=False, transient=False,
-              vertical_overflow="visible") as live:
+              vertical_overflow="crop") as live:
 
         def tick() -> None:
             nonlocal last
@@ -268,8 +397,7 @@ def watch(run: TrainingRun, console: Console, *,
                 last = now
 
         follow(run, apply, tick=tick, interval=1 / REFRESH_HZ)
-        view.show_summary = True
-        live.update(view, refresh=True)
+        view.show_summary = True  # drawn by Live's stop(), once
     if not console.is_terminal:
         console.line()  # Live leaves the last line open when it only prints the final frame
     return state

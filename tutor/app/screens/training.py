@@ -4,11 +4,11 @@
 | ----- | ----------------------------------------------------------- |
 | s     | start the highlighted experiment (enter on the list too)    |
 | x     | stop the run (it ends after its current step)               |
-| m     | your code in the run: none, then each exercise that fits    |
+| m     | your code in the run: tick the exercises (space), m/esc done |
 | - / + | halve / double the learning rate of the next run            |
-| d     | device for the next run: auto, cpu, cuda, mps               |
+| d     | device for the next run: auto, cpu, then the GPUs found     |
 | c     | clear the finished runs from the charts                     |
-| esc   | back                                                        |
+| esc   | back (closes the your-code list first)                      |
 
 A run is its own process (`tutor.training.client.TrainingRun`) streaming JSON events; a thread
 worker reads them and hands them to the UI thread, which folds them into a `RunState` and redraws
@@ -17,24 +17,32 @@ however hard the run trains. The charts are the same braille charts as `dltutor 
 (`tutor.training.chart`); runs of the highlighted experiment are drawn together, `#1`, `#2`, ...,
 so changing the learning rate or swapping in your own Adam and running again compares them.
 
-With `m`, the learner's workspace file is first checked by the grader (in its sandbox); only a
-file that passes is then imported into the run (their own code, on their machine, by request).
+With `m`, the learner ticks one or more of their exercises that fit the experiment (as
+`dltutor train --use-mine a,b`: one optimizer at a time, except in optimizer_race). Each file is
+first checked by the grader (in its sandbox); only when all pass are they imported into the run
+(their own code, on their machine, by request).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import io
+import platform
+import re
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.training import registry
@@ -43,11 +51,12 @@ from tutor.training.display import (
     acc_chart,
     comparisons,
     end_line,
-    fmt_pct,
+    fmt_measure,
     grad_strips,
     header,
     loss_chart,
     series_styles,
+    shared_measure,
     summary_table,
 )
 from tutor.training.events import End, Event
@@ -55,7 +64,68 @@ from tutor.training.state import RunState
 
 REDRAW_HZ = 5
 MAX_OVERLAID = 6  #: older finished runs drop off the charts
-DEVICES = ("auto", "cpu", "cuda", "mps")
+CHART_ROWS = (3, 10)  #: fewest and most rows of a chart's plot, as the pane's height allows
+
+
+def _lines_of(renderable: RenderableType, width: int) -> int:
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    return len(console.render_lines(renderable, console.options, pad=False))
+
+
+@lru_cache(maxsize=1)
+def available_devices() -> tuple[str, ...]:
+    """The devices `d` offers: auto and cpu, then the GPUs this machine can train on. Found
+    without importing torch (the UI process never does): CUDA when the installed torch was built
+    for CUDA or ROCm and a GPU driver is present (or cannot be looked for, off Linux), MPS on
+    Apple silicon. A run asked for a device it cannot use still says why and stops."""
+    found = ["auto", "cpu"]
+    spec = importlib.util.find_spec("torch")
+    version = (Path(next(iter(spec.submodule_search_locations or ())), "version.py")
+               if spec is not None and spec.submodule_search_locations else None)
+    try:
+        text = version.read_text() if version is not None else ""
+    except OSError:
+        text = ""
+    built = re.search(r"^(cuda|hip)\b[^=\n]*=\s*['\"]", text, re.MULTILINE) is not None
+    if built and (not sys.platform.startswith("linux") or any(
+            Path(p).exists() for p in ("/proc/driver/nvidia/version", "/dev/nvidiactl",
+                                       "/dev/kfd"))):
+        found.append("cuda")
+    if sys.platform == "darwin" and platform.machine() == "arm64":
+        found.append("mps")
+    return tuple(found)
+
+
+def fits_together(experiment: str, exercises: tuple[str, ...]) -> bool:
+    """The CLI's rule for `--use-mine a,b`: one optimizer at a time, except in optimizer_race."""
+    optimizers = [x for x in exercises if x in registry.OPTIMIZER_EXERCISES]
+    return len(optimizers) <= 1 or experiment == "optimizer_race"
+
+
+def run_results(state: RunState) -> Text | None:
+    """One line on how a finished run did, each figure named by its series and measured the same
+    way for all of them (`shared_measure`). With many series: the learner's beside the PyTorch
+    version it was compared with, then the best and the worst."""
+    result = shared_measure(state)
+    if result is None:
+        return None
+    label, values = result
+    t = Text(f"{label}: ")
+    if len(values) == 1:
+        t.append(fmt_measure(label, next(iter(values.values()))))
+        return t
+    if len(values) <= 3:
+        t.append(" · ".join(f"{name} {fmt_measure(label, v)}" for name, v in values.items()))
+        return t
+    # many series (optimizer_race): the learner's beside their PyTorch twin, then the extremes
+    parts = [f"{name} {fmt_measure(label, values[name])} vs {c.reference} "
+             f"{fmt_measure(label, values[c.reference])}"
+             for name, c in state.compares.items() if name in values and c.reference in values]
+    ranked = sorted(values, key=values.__getitem__, reverse="acc" in label)
+    parts += [f"best {ranked[0]} {fmt_measure(label, values[ranked[0]])}",
+              f"worst {ranked[-1]} {fmt_measure(label, values[ranked[-1]])}"]
+    t.append(" · ".join(parts))
+    return t
 
 
 @dataclass
@@ -77,7 +147,7 @@ class _Choices:
     """What the next run will use (changed with m, -, +, d)."""
 
     lr_scale: float = 1.0
-    mine: str = ""
+    mine: tuple[str, ...] = ()  #: the learner's exercises, in the experiment's order
     device: str = "auto"
 
 
@@ -89,23 +159,25 @@ class TrainingScreen(Screen[None]):
                 "experiment (several runs of one experiment are drawn together)"),
         Binding("x", "stop", "Stop", id="training.stop", tooltip="Stop the run after its step"),
         Binding("m", "mine", "Your code", id="training.mine",
-                tooltip="Train with your own implementation beside PyTorch's"),
+                tooltip="Pick your own implementations to train with, beside PyTorch's"),
         Binding("minus", "lr(0.5)", "lr ÷2", id="training.lr_down", key_display="-"),
         Binding("plus,equals_sign", "lr(2)", "lr ×2", id="training.lr_up", key_display="+"),
         Binding("d", "device", "Device", id="training.device", show=False,
-                tooltip="Device for the next run: auto, cpu, cuda, mps"),
+                tooltip="Device for the next run: auto, cpu and the GPUs this machine has"),
         Binding("c", "clear", "Clear", id="training.clear",
                 tooltip="Remove the finished runs from the charts"),
-        Binding("escape", "app.pop_screen", "Back", id="training.back"),
+        Binding("escape", "back", "Back", id="training.back"),
     ]
 
     DEFAULT_CSS = """
     TrainingScreen #train-body { height: 1fr; }
     TrainingScreen #train-side {
-        width: 38;
+        width: 36;
         border-right: vkey $panel;
     }
-    TrainingScreen #train-list { height: auto; max-height: 9; }
+    TrainingScreen #train-list { height: auto; }
+    TrainingScreen #train-mine { height: auto; display: none; }
+    TrainingScreen #train-mine.-open { display: block; }
     TrainingScreen #train-info, TrainingScreen #train-runs { padding: 0 1; height: auto; }
     TrainingScreen #train-runs { margin-top: 1; }
     TrainingScreen #train-main { width: 1fr; padding: 0 1; }
@@ -132,10 +204,14 @@ class TrainingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="train-body"):
-            with Vertical(id="train-side"):
-                yield OptionList(*[Option(Text.assemble((e.name, "bold"), "\n",
-                                                        (e.title, "dim")), id=e.name)
+            with VerticalScroll(id="train-side"):
+                # one line each, so all five show at 80x24; the title is in the info below
+                yield OptionList(*[Option(Text(e.name, style="bold"), id=e.name)
                                    for e in registry.EXPERIMENTS.values()], id="train-list")
+                mine: SelectionList[str] = SelectionList(id="train-mine")
+                mine.border_title = "your code (space)"
+                mine.border_subtitle = "m: done"
+                yield mine
                 yield Static(id="train-info")
                 yield Static(id="train-runs")
             with VerticalScroll(id="train-main"):
@@ -160,15 +236,18 @@ class TrainingScreen(Screen[None]):
 
     # -- what the learner chose -------------------------------------------------------------
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(OptionList.OptionHighlighted, "#train-list")
+    def _experiment_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.experiment:
             self.experiment = event.option.id
-            self.choices.mine = ""
+            self.choices.mine = ()
             self.choices.lr_scale = 1.0
+            self._close_mine()
             self._show_info()
             self._dirty = True
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#train-list")
+    def _experiment_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_start()
 
     @property
@@ -180,13 +259,57 @@ class TrainingScreen(Screen[None]):
         self._show_info()
 
     def action_device(self) -> None:
-        self.choices.device = DEVICES[(DEVICES.index(self.choices.device) + 1) % len(DEVICES)]
+        devices = available_devices()
+        current = devices.index(self.choices.device) if self.choices.device in devices else -1
+        self.choices.device = devices[(current + 1) % len(devices)]
+        if len(devices) == 2 and self.choices.device == "cpu":
+            self.notify("No GPU found here: auto trains on the CPU too.", timeout=4)
         self._show_info()
 
     def action_mine(self) -> None:
-        options = ("", *self.info.mine)
-        self.choices.mine = options[(options.index(self.choices.mine) + 1) % len(options)]
+        """Open the list of the learner's exercises that fit this experiment (space ticks one;
+        m or esc closes it), or close it."""
+        picker = self.query_one("#train-mine", SelectionList)
+        if picker.has_class("-open"):
+            self._close_mine()
+            return
+        if not self.info.mine:
+            self.notify(f"{self.experiment} takes none of your code.", timeout=4)
+            return
+        picker.clear_options()
+        picker.add_options([(ex, ex, ex in self.choices.mine) for ex in self.info.mine])
+        picker.highlighted = 0
+        picker.add_class("-open")
+        picker.focus()
+
+    def _close_mine(self) -> None:
+        picker = self.query_one("#train-mine", SelectionList)
+        if picker.has_class("-open"):
+            picker.remove_class("-open")
+            self.query_one("#train-list", OptionList).focus()
+
+    @on(SelectionList.SelectionToggled, "#train-mine")
+    def _mine_toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        """Ticking an optimizer unticks the other optimizers, except in optimizer_race."""
+        picker = event.selection_list
+        ticked = event.selection.value
+        if ticked in picker.selected and not fits_together(self.experiment,
+                                                            tuple(picker.selected)):
+            for other in registry.OPTIMIZER_EXERCISES:
+                if other != ticked:
+                    picker.deselect(other)
+
+    @on(SelectionList.SelectedChanged, "#train-mine")
+    def _mine_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        chosen = set(event.selection_list.selected)
+        self.choices.mine = tuple(ex for ex in self.info.mine if ex in chosen)
         self._show_info()
+
+    def action_back(self) -> None:
+        if self.query_one("#train-mine", SelectionList).has_class("-open"):
+            self._close_mine()
+        else:
+            self.app.pop_screen()
 
     def action_clear(self) -> None:
         self.runs = [r for r in self.runs if not r.done]
@@ -204,6 +327,7 @@ class TrainingScreen(Screen[None]):
         if any(not r.done for r in self.runs):
             self.notify("A run is going: stop it first (x), or wait for it.", timeout=4)
             return
+        self._close_mine()
         mine = self.choices.mine
         if mine:
             self._check_then_start(self.experiment, mine)
@@ -254,58 +378,66 @@ class TrainingScreen(Screen[None]):
                         severity="error", timeout=10, markup=False)  # may quote learner text
 
     @work(thread=True, exclusive=True, group="training-check")
-    def _check_then_start(self, experiment: str, exercise_id: str) -> None:
-        """Grade the learner's file first (in the grader's sandbox); train only if it passes."""
+    def _check_then_start(self, experiment: str, exercise_ids: tuple[str, ...]) -> None:
+        """Grade each of the learner's files first (in the grader's sandbox); train only if all
+        pass, with all of them, as `dltutor train --use-mine a,b` does."""
         session = getattr(self.app, "session", None)
         if session is None:
             self.app.call_from_thread(self.notify, "Your code needs the tutor's session.",
                                       severity="error")
             return
-        try:
-            exercise = session.course.exercise(exercise_id)
-        except KeyError:
-            self.app.call_from_thread(self.notify, f"No exercise {exercise_id} in this course.",
-                                      severity="error")
-            return
-        path = session.workspace.path(exercise)
-        if not path.is_file():
-            self.app.call_from_thread(
-                self.notify, f"You have no {exercise.filename} yet: open the exercise first.",
-                severity="warning", timeout=6)
-            return
-        self.app.call_from_thread(self._show_extra, Text(f"Checking your {exercise_id} …",
-                                                         style="italic"))
-        try:
-            result = session.grader.check(exercise, path)
-        except Exception as exc:  # noqa: BLE001 - GraderError and friends: say so, stay up
-            self.app.call_from_thread(self.notify, f"The grader failed: {exc}", severity="error",
-                                      markup=False)
-            return
-        if not result.passed:
-            from tutor.grading.render import render_result
+        chosen = []
+        for exercise_id in exercise_ids:
+            try:
+                exercise = session.course.exercise(exercise_id)
+            except KeyError:
+                self.app.call_from_thread(self.notify, f"No exercise {exercise_id} in this "
+                                          "course.", severity="error")
+                return
+            path = session.workspace.path(exercise)
+            if not path.is_file():
+                self.app.call_from_thread(
+                    self.notify, f"You have no {exercise.filename} yet: open the exercise first.",
+                    severity="warning", timeout=6)
+                return
+            chosen.append((exercise, path))
+        for exercise, path in chosen:
+            self.app.call_from_thread(self._show_extra, Text(f"Checking your {exercise.id} …",
+                                                             style="italic"))
+            try:
+                result = session.grader.check(exercise, path)
+            except Exception as exc:  # noqa: BLE001 - GraderError and friends: say so, stay up
+                self.app.call_from_thread(self.notify, f"The grader failed: {exc}",
+                                          severity="error", markup=False)
+                return
+            if not result.passed:
+                from tutor.grading.render import render_result
 
-            refusal = Group(Text(f"Not training with your {exercise_id}: it does not pass its "
-                                 "check yet.", style="bold red"), render_result(result))
-            self.app.call_from_thread(self._show_extra, refusal)
-            return
+                refusal = Group(Text(f"Not training with your {exercise.id}: it does not pass "
+                                     "its check yet.", style="bold red"), render_result(result))
+                self.app.call_from_thread(self._show_extra, refusal)
+                return
         self.app.call_from_thread(self._start, experiment,
-                                  ((exercise.id, exercise.function, path),))
+                                  tuple((ex.id, ex.function, path) for ex, path in chosen))
 
     # -- drawing ----------------------------------------------------------------------------
 
     def _show_info(self) -> None:
         e, c = self.info, self.choices
         t = Text()
+        t.append(e.title + "\n", style="bold")
         t.append(e.shows + "\n\n")
         lr = "its own per optimizer" if e.lr is None else f"{e.lr:g}"
         t.append(f"{e.epochs} epochs · batch {e.batch_size} · lr {lr}\n", style="dim")
         nxt = self._lr_text()
         t.append("next run: ", style="bold")
         t.append(f"lr {nxt} · device {c.device}")
-        t.append(f"\nyour code: {c.mine or 'none'}", style="bold yellow" if c.mine else "dim")
-        if e.mine and not c.mine:
-            t.append(f"  (m: {', '.join(e.mine[:3])}{'…' if len(e.mine) > 3 else ''})",
-                     style="dim")
+        if c.mine:
+            t.append("\nyour code: " + ", ".join(c.mine), style="bold yellow")
+        else:
+            t.append("\nyour code: none", style="dim")
+            if e.mine:
+                t.append(f" (m: pick from {len(e.mine)})", style="dim")
         self.query_one("#train-info", Static).update(t)
 
     def _lr_text(self) -> str:
@@ -322,24 +454,27 @@ class TrainingScreen(Screen[None]):
             style = {"finished": "green", "stopped": "yellow", "error": "red"}.get(status, "")
             t.append(f"{run.label} {run.client.request.experiment}", style="bold")
             t.append(f" {status}", style=style)
-            extra = []
+            details = []
             if run.lr is not None:
-                extra.append(f"lr {run.lr:.3g}")
+                details.append(f"lr {run.lr:.3g}")
             if run.mine:
-                extra.append("yours: " + ",".join(run.mine))
-            first = next(iter(st.series), None)
-            if first is not None and st.end is not None:
-                f = st.final(first)
-                acc = f.get("val_acc") if f.get("val_acc") is not None else f.get("train_acc")
-                if acc is not None:
-                    extra.append(f"acc {fmt_pct(acc)}")
-            if extra:
-                t.append("\n   " + " · ".join(extra), style="dim")
+                details.append("yours: " + ", ".join(run.mine))
+            if details:
+                t.append("\n   " + " · ".join(details), style="dim")
+            results = run_results(st) if st.end is not None else None
+            if results is not None:
+                results.stylize("dim")
+                t.append("\n   ")
+                t.append_text(results)
             t.append("\n")
         self.query_one("#train-runs", Static).update(t)
 
     def _show_extra(self, renderable: RenderableType) -> None:
         self.query_one("#train-extra", Static).update(renderable)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._dirty = True
+        self.call_after_refresh(self._redraw)  # once the panes have their new sizes
 
     def _redraw_if_needed(self) -> None:
         if self._dirty or any(not r.done for r in self.runs):  # the clock ticks while running
@@ -366,11 +501,8 @@ class TrainingScreen(Screen[None]):
                 r.state.label = r.label
         keys = [f"{st.label}:{n}" if len(states) > 1 else n for st in states for n in st.series]
         styles = series_styles(keys)
-        width = max(30, self.query_one("#train-main").size.width - 14)
-        parts: list[RenderableType] = [loss_chart(states, width, 8, styles)]
-        if latest.classification:
-            parts.append(acc_chart(states, width, 6, styles))
-        charts.update(Group(*parts))
+        main = self.query_one("#train-main")
+        width = max(30, main.size.width - 14)
         extra: list[RenderableType] = []
         strips = grad_strips(latest, series_styles(list(latest.series)))
         for item in (strips, comparisons(latest)):
@@ -379,4 +511,21 @@ class TrainingScreen(Screen[None]):
         extra += [Text(n.text, style="dim") for n in latest.notes]
         if latest.end is not None:
             extra += [Text(""), summary_table(latest), end_line(latest.end, latest)]
+        makers = [lambda rows: loss_chart(states, width, rows, styles)]
+        if latest.classification:
+            makers.append(lambda rows: acc_chart(states, width, rows, styles))
+        # The charts take the pane's height that the header and what follows them leave (or, when
+        # that is too little, what the header leaves: the rest scrolls), so they re-lay out on
+        # every resize. A chart is a Text of whole lines, so its frame is counted exactly.
+        low, high = CHART_ROWS
+        frames = sum(make(low).plain.count("\n") + 1 - low for make in makers)
+        content_w = max(1, main.size.width - 2)
+        above = _lines_of(header(latest), content_w)
+        below = _lines_of(Group(*extra), content_w) if extra else 0
+        room = main.size.height - above - frames
+        rows = (room - below) // len(makers)
+        if rows < low:
+            rows = room // len(makers)
+        rows = min(high, max(low, rows))
+        charts.update(Group(*[make(rows) for make in makers]))
         self._show_extra(Group(*extra))
