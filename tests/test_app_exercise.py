@@ -61,11 +61,13 @@ async def open_exercise(app, pilot, wait_until, exercise_id: str = "relu_backwar
 
 
 async def type_lines(pilot, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Type `lines` as a learner does: the editor indents after Enter (these lines only go one
+    level deeper after a colon), so the leading blanks are not typed."""
     keys: list[str] = []
     for i, line in enumerate(lines):
         if i:
             keys.append("enter")
-        keys.extend(line)
+        keys.extend(line.lstrip())
     await pilot.press(*keys)
 
 

@@ -220,7 +220,7 @@ def test_help_screen_and_command_palette_cover_the_bindings(tutor_app, mini_cour
             await wait_until(pilot, lambda: isinstance(app.screen, ExerciseScreen), "exercise")
             names = {c.title for c in app.get_system_commands(app.screen)}
             for action in ("Check", "Save", "Hint", "Solution", "Reset", "Next", "Lesson",
-                           "Task", "Result", "Hints", "Reload", "Layout", "Help"):
+                           "Task", "Result", "Hints", "Reload", "Layout", "History", "Help"):
                 assert action in names, action
             provider = CourseCommands(app.screen)
             hits = [hit async for hit in provider.discover()]

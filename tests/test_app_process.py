@@ -66,7 +66,8 @@ def test_the_ui_process_never_imports_torch(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("module", ["tutor.app.app", "tutor.app.screens.exercise",
                                     "tutor.app.screens.lesson", "tutor.app.screens.quiz",
-                                    "tutor.app.screens.help", "tutor.commands.tui_cmd"])
+                                    "tutor.app.screens.help", "tutor.app.screens.history",
+                                    "tutor.app.standing", "tutor.commands.tui_cmd"])
 def test_app_modules_do_not_import_torch(module: str) -> None:
     code = f"import sys, {module}; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -8,17 +8,22 @@ map appears fast; nothing here imports torch (the grader runs in its own process
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from functools import partial
 from typing import ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tutor.app.commands import CourseCommands
 from tutor.app.messages import ExerciseSelected, ExperimentSelected, LessonSelected
 from tutor.app.screens.course_map import CourseMapScreen, training_screen_available
+from tutor.grading.client import Grader
 from tutor.session import Session
 
 
@@ -47,17 +52,43 @@ class DLTutorApp(App[None]):
     def get_default_screen(self) -> Screen:
         return CourseMapScreen(self.session)
 
+    grader_state: reactive[str] = reactive("idle")
+    """idle | starting | ready | failed: the grading worker, started in the background as soon
+    as the map is up. Screens watch it to say "starting the grader" instead of a bare
+    "checking…" while the first check waits for PyTorch to load."""
+
+    grader_since: float = 0.0
+    """When the grader was started (time.monotonic()), for the seconds shown while it warms."""
+
     def on_mount(self) -> None:
-        # Start the grading worker once the map is on screen: its ~3 s start-up (numpy, torch)
+        # Start the grading worker once the map is on screen: its start-up (numpy, torch: seconds)
         # overlaps with the learner reading, so the first check is already warm.
         if self.session.course.exercises:
             self.call_after_refresh(self._start_grader)
 
     def _start_grader(self) -> None:
+        self.grader_since = time.monotonic()
         try:
-            self.session.grader.start()
+            grader = self.session.grader  # spawns the worker; returns at once
         except OSError as exc:  # the check itself will report it again, with context
+            self.grader_state = "failed"
             self.notify(f"The grader could not start: {exc}", severity="error")
+            return
+        self.grader_state = "starting"
+        self._wait_for_grader(grader)
+
+    @work(thread=True, group="grader", exit_on_error=False)
+    def _wait_for_grader(self, grader: Grader) -> None:
+        """Blocks (in a thread) until the worker has loaded PyTorch and said it is ready."""
+        grader.wait_ready()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "grader":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self.grader_state = "ready"
+        elif event.state is WorkerState.ERROR:
+            self.grader_state = "failed"  # a check retries the start and reports why it failed
 
     def on_unmount(self) -> None:
         # Kills the grader (and a check in flight) so quitting mid-check leaves no process.

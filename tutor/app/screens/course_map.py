@@ -24,7 +24,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 
 from tutor.app.messages import ExerciseSelected, ExperimentSelected, LessonSelected
-from tutor.app.widgets.course_outline import STATUS_WORD, CourseOutline, Standing
+from tutor.app.standing import LEGEND, Standing, read_standing
+from tutor.app.widgets.course_outline import CourseOutline
 from tutor.course import Exercise, Lesson
 from tutor.progress import ExerciseStatus
 from tutor.session import Session
@@ -67,8 +68,7 @@ class CourseMapScreen(Screen[None]):
             yield CourseOutline(id="outline")
             with VerticalScroll(id="map-details"):
                 yield Static(id="details-body")
-                yield Static("✔ passed  ◐ attempted\n· not started\n● lesson read  ○ unread",
-                             id="map-legend", markup=False)
+                yield Static(LEGEND, id="map-legend", markup=False)
         yield Static(id="map-notice")
         yield Footer(compact=True)
 
@@ -89,15 +89,16 @@ class CourseMapScreen(Screen[None]):
 
     def refresh_standing(self) -> None:
         """Re-read the learner's progress and redraw the outline and the summary."""
-        progress = self.session.progress
-        self.standing = Standing(progress.statuses(), progress.lessons_read())
+        self.standing = read_standing(self.session)
         course = self.session.course
         self.query_one(CourseOutline).show(course, self.standing)
-        passed = sum(self.standing.status(e) is ExerciseStatus.PASSED for e in course.exercises)
+        passed = sum(self.standing.key(e) == "passes" for e in course.exercises)
+        before = sum(self.standing.key(e) == "passed before" for e in course.exercises)
         total = len(course.exercises)
         read = len(self.standing.lessons_read & {lesson.id for lesson in course.lessons})
         self.query_one("#map-summary", Static).update(
-            f"{passed}/{total} exercises passed · {read}/{len(course.lessons)} lessons read")
+            f"{passed}/{total} exercises passed" + (f" · {before} passed before" if before else "")
+            + f" · {read}/{len(course.lessons)} lessons read")
         self.query_one("#map-bar", ProgressBar).update(total=max(1, total), progress=passed)
         self._show_details(self.query_one(CourseOutline).highlighted_id)
 
@@ -166,8 +167,7 @@ class CourseMapScreen(Screen[None]):
         table = Table.grid(padding=(0, 1))
         for ex_id in lesson.exercises:
             if ex_id in course.exercises:
-                table.add_row(Text(ex_id), Text(STATUS_WORD[self.standing.status(ex_id)],
-                                                style="dim"))
+                table.add_row(Text(ex_id), Text(self.standing.words(ex_id), style="dim"))
             else:
                 table.add_row(Text(ex_id, style="dim"), Text("not available", style="dim"))
         if lesson.exercises:
@@ -183,7 +183,6 @@ class CourseMapScreen(Screen[None]):
 
     def _exercise_details(self, exercise: Exercise) -> RenderableType:
         progress = self.session.progress
-        status = self.standing.status(exercise.id)
         parts: list[RenderableType] = [Text(exercise.title, style="bold")]
         if exercise.summary:
             parts.append(Text(exercise.summary))
@@ -191,7 +190,7 @@ class CourseMapScreen(Screen[None]):
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim")
         table.add_column()
-        table.add_row("status", STATUS_WORD[status])
+        table.add_row("your file", self.standing.words(exercise.id))
         attempts = progress.attempts(exercise.id)
         if attempts:
             table.add_row("checks", str(attempts))

@@ -5,25 +5,31 @@
 | ctrl+r  (r)    | save and check, in the background (the UI stays usable)    |
 | ctrl+s         | save                                                       |
 | ctrl+t  (h)    | unlock the next hint                                       |
-| ctrl+o         | the reference solution (after a real attempt; asks first)  |
-| ctrl+g         | reset the file to the starter (asks first; keeps a .bak)   |
 | ctrl+n  (n)    | next exercise                                              |
 | f8             | layout: side by side / task full width / editor full width |
+| esc            | leave the editor; again: back                              |
+| ctrl+o         | the reference solution (after a real attempt; asks first)  |
+| ctrl+g         | reset the file to the starter (asks first; keeps a .bak)   |
+| f9             | the kept versions of the file; restore one (asks first)    |
 | ctrl+l  (l)    | the exercise's lesson                                      |
 | f2 / f3 / f4   | show the task / the result / the hints                     |
 | f5             | reload the file from disk                                  |
-| esc            | leave the editor; again: back                              |
+| (e)            | back into the editor (tab too)                             |
 
-In the editor every letter is typed, so the keys there are ctrl combinations; the plain letters
-in brackets work once the editor is not focused (esc). The file is watched: a change made in
-another editor is loaded and checked (rustlings-style), unless the learner has unsaved edits
-here, in which case they are told and nothing is overwritten."""
+In the editor every letter is typed, so the keys there are ctrl combinations and function keys;
+the plain letters in brackets work once the editor is not focused (esc). The footer shows the
+first six, so it fits 80 columns; every key is in f1 help and the command palette (ctrl+p).
+
+The file is watched: a change made in another editor is loaded and checked (rustlings-style),
+unless the learner has unsaved edits here, in which case they are told and nothing is
+overwritten. The header tells the truth about the file as it is *now* (`tutor.app.standing`):
+"fails · passed before" after a passing file was broken, never a stale "passed". The last
+check's report is shown again when the exercise opens, even after a relaunch."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -33,21 +39,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tutor.app.formulas import readable_formulas
 from tutor.app.messages import ExerciseGraded, ExerciseSelected, LessonSelected
 from tutor.app.screens.confirm import ConfirmScreen
-from tutor.app.widgets.editor import code_editor
+from tutor.app.standing import VERDICT_PAST, file_words
+from tutor.app.widgets.editor import CodeEditor, code_editor
 from tutor.app.widgets.file_watcher import FileWatcher
 from tutor.app.widgets.hint_list import HintList
+from tutor.app.widgets.reflow_markdown import ReflowMarkdown
 from tutor.app.widgets.result_panel import ResultPanel
 from tutor.course import Exercise
 from tutor.grading.render import VERDICT_WORD
 from tutor.grading.results import CheckResult
-from tutor.progress import ExerciseStatus
-from tutor.session import MIN_ATTEMPTS_FOR_SOLUTION, Session, SolutionLocked
+from tutor.session import NoSuchVersion, Session, SolutionLocked
 
 
 def _short(path: Path) -> str:
@@ -62,23 +69,28 @@ class ExerciseScreen(Screen[None]):
     """Task, result and hints on the left; the learner's file in an editor on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # shown in the footer (they fit 80 columns with the app's f1 Help and ^p palette)
         Binding("ctrl+r,r", "check", "Check", id="exercise.check",
                 tooltip="Save your file and check it against PyTorch"),
-        Binding("ctrl+s", "save", "Save", id="exercise.save"),
+        Binding("ctrl+s", "save", "Save", id="exercise.save", tooltip="Save your file"),
         Binding("ctrl+t,h", "hint", "Hint", id="exercise.hint",
                 tooltip="Unlock the next hint"),
-        Binding("ctrl+o", "solution", "Solution", id="exercise.solution",
-                tooltip="The reference solution (after a real attempt)"),
-        Binding("ctrl+g", "reset", "Reset", id="exercise.reset",
-                tooltip="Put the starter code back (your code is kept in a .bak file)"),
         Binding("ctrl+n,n", "next_exercise", "Next", id="exercise.next",
                 tooltip="The next exercise of the course"),
         Binding("f8", "cycle_layout", "Layout", id="exercise.layout",
                 tooltip="Side by side, task/result full width, or editor full width"),
-        Binding("ctrl+l,l", "lesson", "Lesson", id="exercise.lesson",
-                tooltip="The lesson this exercise belongs to"),
         Binding("escape", "back", "Back", id="exercise.back",
                 tooltip="Leave the editor; pressed again: back to the lesson or the map"),
+        # in f1 help and the command palette
+        Binding("ctrl+o", "solution", "Solution", id="exercise.solution", show=False,
+                tooltip="The reference solution (after a real attempt)"),
+        Binding("ctrl+g", "reset", "Reset", id="exercise.reset", show=False,
+                tooltip="Put the starter code back (your code is kept as a version and in a "
+                        ".bak file)"),
+        Binding("f9", "history", "History", id="exercise.history", show=False,
+                tooltip="The kept versions of your file: restore one"),
+        Binding("ctrl+l,l", "lesson", "Lesson", id="exercise.lesson", show=False,
+                tooltip="The lesson this exercise belongs to"),
         Binding("f2", "show_tab('task')", "Task", id="exercise.task", show=False,
                 tooltip="Show the task statement"),
         Binding("f3", "show_tab('result')", "Result", id="exercise.result", show=False,
@@ -87,6 +99,8 @@ class ExerciseScreen(Screen[None]):
                 tooltip="Show the hints unlocked so far"),
         Binding("f5", "reload", "Reload", id="exercise.reload", show=False,
                 tooltip="Load the file again from disk"),
+        Binding("e", "edit", "Edit", id="exercise.edit", show=False,
+                tooltip="Back into the editor (outside it; tab works too)"),
     ]
 
     LAYOUTS = ("split", "wide-task", "wide-editor")
@@ -107,8 +121,12 @@ class ExerciseScreen(Screen[None]):
         self.file_error: str | None = None
         """Why the learner's file cannot be edited (unreadable, not UTF-8); None when fine."""
         self.last_result: CheckResult | None = None
+        """The result of a check made on this screen (None until one ends)."""
+        self.stored_result: CheckResult | None = None
+        """The last check's report from the learner's record, shown when the screen opens."""
         self.disk_conflict = False
         """The file changed on disk while the editor held unsaved edits (until saved/reloaded)."""
+        self._checking_what = ""
         # Kept as attributes, not queried: on_unmount (autosave) runs after the DOM is gone.
         self._editor = code_editor(id="editor")
         self._watcher = FileWatcher(self.path, interval=watch_interval, id="watcher")
@@ -121,7 +139,7 @@ class ExerciseScreen(Screen[None]):
             with TabbedContent(id="ex-tabs", initial="task"):
                 with TabPane("Task", id="task"), VerticalScroll(id="task-scroll"):
                     yield Static(id="task-file", markup=False)
-                    yield Markdown(self._statement(), id="task-body", open_links=False)
+                    yield ReflowMarkdown(self._statement(), id="task-body", open_links=False)
                 with TabPane("Result", id="result"):
                     yield ResultPanel(idle_text="Not checked yet: press ctrl+r to save and check "
                                                 "your code.", id="result-panel")
@@ -140,7 +158,7 @@ class ExerciseScreen(Screen[None]):
             return f"# {self.exercise.title}\n\nThe task statement could not be read: `{exc}`"
 
     @property
-    def editor(self) -> TextArea:
+    def editor(self) -> CodeEditor:
         return self._editor
 
     @property
@@ -151,6 +169,11 @@ class ExerciseScreen(Screen[None]):
     def watcher(self) -> FileWatcher:
         return self._watcher
 
+    @property
+    def grader_warming(self) -> bool:
+        """The grading worker is still starting (the app's `grader_state`)."""
+        return getattr(self.app, "grader_state", "ready") == "starting"
+
     def on_mount(self) -> None:
         self.add_class(f"-{self.layout_mode}")
         self.title = self.exercise.title
@@ -158,10 +181,63 @@ class ExerciseScreen(Screen[None]):
             f"Your file: {_short(self.path)}\nEdit it here or in any editor: saving it there "
             "checks it. f8 widens this pane.")
         self.query_one(HintList).set_hints(self.session.hints_unlocked(self.exercise))
-        self._label_tabs()
         self.load_file()
+        if self.file_error is None:
+            self._show_stored_result()
+        self._label_tabs()
         self.editor.focus()
         self._update_subtitle()
+        self.watch(self.app, "grader_state", self._grader_state_changed)
+
+    def _show_stored_result(self) -> None:
+        """The report of the last check (from an earlier visit or session), on the Result tab."""
+        try:
+            result = self.session.last_result(self.exercise)
+        except (OSError, sqlite3.Error):
+            result = None
+        if result is None:
+            return
+        self.stored_result = result
+        self.results.show_result(result, note=self._result_note(result))
+        self.query_one(TabbedContent).active = "result"
+
+    def _result_note(self, result: CheckResult) -> str:
+        """The line above a report that is not a check just made of the file as it is now."""
+        try:
+            last = self.session.progress.last_result(self.exercise.id)
+            state = self.session.file_state(self.exercise)
+        except (OSError, sqlite3.Error):
+            return ""
+        if last is not None and state.digest == last[0]:  # the report is about this content
+            return "" if result is self.last_result else "Your last check of this exercise."
+        now = (f" (as it is now, it {VERDICT_PAST.get(state.verdict or '', state.verdict)} "
+               "when last checked)" if state.checked else "")
+        return f"This report is about an earlier version of your file{now}: ctrl+r checks it."
+
+    def _renote_result(self) -> None:
+        """After the file changed (saved, reloaded, reset, restored): say whether the report
+        shown is still about it."""
+        for panel in self.query(ResultPanel).results(ResultPanel):  # none once unmounting
+            if panel.state == "done" and panel.result is not None:
+                note = self._result_note(panel.result)
+                if note != panel.note:
+                    panel.show_result(panel.result, note=note)
+
+    def _grader_state_changed(self, state: str) -> None:
+        """While the grader warms up, say so (with the seconds) instead of a bare checking…"""
+        panel = self.results
+        since = getattr(self.app, "grader_since", 0.0)
+        if state == "starting":
+            if self.checking:
+                panel.show_warming(self._checking_what, since)
+            elif panel.state == "idle":
+                panel.show_warming("", since)
+        elif panel.state == "warming":
+            if self.checking:
+                panel.show_checking(self._checking_what)
+            else:
+                panel.show_idle()
+        self._update_status()
 
     # -- the learner's file ------------------------------------------------------------------------
 
@@ -198,6 +274,8 @@ class ExerciseScreen(Screen[None]):
         editor.cursor_location = (row, min(col, len(lines[row])))
         self.watcher.accept()
         self._update_status()
+        self._update_subtitle()
+        self._renote_result()
 
     def _file_failed(self, message: str) -> None:
         self.file_error = message
@@ -215,27 +293,19 @@ class ExerciseScreen(Screen[None]):
             return False
         text = self.editor.text
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            if self.path.exists():
-                os.chmod(tmp, self.path.stat().st_mode & 0o777)
-            os.replace(tmp, self.path)
+            self.session.save(self.exercise, text)
         except OSError as exc:
-            try:
-                os.unlink(tmp)
-            except (OSError, UnboundLocalError):
-                pass
-            self.notify(f"Could not save {self.path}: {exc.strerror or exc}", title="Not saved",
-                        severity="error")
+            self.notify(str(exc), title="Not saved", severity="error")
             return False
         self.saved_text = text
         self.disk_conflict = False
         self.watcher.accept()
         self._update_status()
+        self._update_subtitle()
+        self._renote_result()
         return True
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: CodeEditor.Changed) -> None:
         self._update_status()
 
     def on_file_watcher_file_changed(self, event: FileWatcher.FileChanged) -> None:
@@ -262,8 +332,11 @@ class ExerciseScreen(Screen[None]):
     def start_check(self, reason: str = "") -> None:
         self.checking = True
         self.watcher.paused = True  # changes made meanwhile are picked up when this one ends
-        what = self.exercise.id + (f" ({reason})" if reason else "")
-        self.results.show_checking(what)
+        self._checking_what = self.exercise.id + (f" ({reason})" if reason else "")
+        if self.grader_warming:
+            self.results.show_warming(self._checking_what, getattr(self.app, "grader_since", 0.0))
+        else:
+            self.results.show_checking(self._checking_what)
         self.action_show_tab("result")  # also leaves the editor-only layout
         self._update_status()
         self.run_check()
@@ -355,16 +428,16 @@ class ExerciseScreen(Screen[None]):
         if exercise.solution_path is None:
             self.notify(f"{exercise.id} has no reference solution.", severity="warning")
             return
-        passed = self.session.progress.status(exercise.id) is ExerciseStatus.PASSED
         try:
-            attempts = self.session.real_attempts(exercise)
+            unlocked = self.session.solution_unlocked(exercise)
         except OSError:
-            attempts = 0
-        if not passed and attempts < MIN_ATTEMPTS_FOR_SOLUTION:
+            unlocked = False
+        if not unlocked:
             self.notify("The solution unlocks after a real attempt: change the starter code and "
                         "check it (ctrl+r) at least once. Hints (ctrl+t) help meanwhile.",
                         title="Not yet", severity="warning", timeout=8)
             return
+        passed = self.session.file_state(exercise).passed
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -396,13 +469,55 @@ class ExerciseScreen(Screen[None]):
                 return
             self.saved_text = self.editor.text  # the edits were discarded on purpose
             self.load_file()
-            self.notify("The starter is back." + (f" Your previous code is in {backup.name}."
-                                                  if backup else ""), title="Reset")
+            self.notify("The starter is back." + (f" Your previous code is in {backup.name} "
+                                                  "and in the history (f9)." if backup else ""),
+                        title="Reset")
 
         self.app.push_screen(ConfirmScreen(
             f"Reset {self.path.name} to the starter code?",
-            f"Your current code will be kept in {self.path.name}.bak (replacing an older one).",
-            yes="Reset"), answered)
+            f"Your current code is kept as a version (f9 lists them) and in "
+            f"{self.path.name}.bak.", yes="Reset"), answered)
+
+    def action_history(self) -> None:
+        """The kept versions of the file; the one chosen is restored after a confirmation."""
+        versions = self.session.history(self.exercise)
+        if not versions:
+            self.notify("No version of your file is kept yet: one is kept each time you check "
+                        "it (ctrl+r), reset it or restore another.", title="History")
+            return
+        if self.dirty and not self.save():
+            return
+        from tutor.app.screens.history import HistoryScreen
+
+        current = self.session.file_state(self.exercise).version
+        exercise_id = self.exercise.id
+
+        def chosen(number: int | None) -> None:
+            if number is None:
+                return
+            if number == current:
+                self.notify(f"Version {number} is your file as it is now.", title="History")
+                return
+            self.app.push_screen(ConfirmScreen(
+                f"Restore version {number} of {self.path.name}?",
+                "Your file as it is now is kept as a version first, so you can come back to it "
+                "(f9).", yes="Restore"), partial(self._restore, number))
+
+        self.app.push_screen(HistoryScreen(
+            self.path.name, versions, current,
+            lambda n: self.session.progress.version_content(exercise_id, n)), chosen)
+
+    def _restore(self, number: int, yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            self.session.restore(self.exercise, number)
+        except (NoSuchVersion, OSError) as exc:
+            self.notify(str(exc), title="Not restored", severity="error")
+            return
+        self.load_file()
+        self.notify(f"Version {number} is back in {self.path.name}. ctrl+r checks it.",
+                    title="Restored")
 
     def action_reload(self) -> None:
         if not self.dirty:
@@ -439,10 +554,26 @@ class ExerciseScreen(Screen[None]):
         index = self.LAYOUTS.index(self.layout_mode)
         self.layout_mode = self.LAYOUTS[(index + 1) % len(self.LAYOUTS)]
 
+    def action_edit(self) -> None:
+        if self.layout_mode == "wide-task":
+            self.layout_mode = "split"
+        self.editor.focus()
+
     def action_back(self) -> None:
+        """Esc: out of the editor first (in every layout), then back."""
+        if self.focused is self.editor:
+            if self.layout_mode == "wide-editor":
+                self.set_focus(None)  # nothing else is shown: the screen's keys take over
+            else:
+                self._focus_active_pane()
+            return
         if self.dirty:
             self.save()
         self.app.pop_screen()
+
+    def watch_focused(self) -> None:
+        # the status line says how to get back into the editor whenever the focus is elsewhere
+        self._update_status()
 
     # -- status --------------------------------------------------------------------------------
 
@@ -455,18 +586,20 @@ class ExerciseScreen(Screen[None]):
         else:
             parts.append("modified" if self.dirty else "saved")
         if self.checking:
-            parts.append("checking…")
+            parts.append("starting the grader…" if self.grader_warming else "checking…")
         elif self.last_result is not None:
             r = self.last_result
             parts.append(f"{VERDICT_WORD[r.verdict]}"
                          + (f" {r.cases_passed}/{r.cases_total}" if r.cases_total else ""))
+        if self.is_mounted and self.focused is not self.editor and self.file_error is None:
+            parts.append("e or tab: edit")
         for status in self.query("#ex-status").results(Static):  # none once unmounting
             status.update(" · ".join(parts))
 
     def _label_tabs(self) -> None:
         """Tab labels that say what is behind them: the last verdict, the hints unlocked."""
         tabs = self.query_one(TabbedContent)
-        result = self.last_result
+        result = self.last_result or self.stored_result
         mark = "" if result is None else (" ✔" if result.passed else " ✘")
         tabs.get_tab("result").label = f"Result{mark}"
         total = len(self.exercise.hints)
@@ -475,9 +608,15 @@ class ExerciseScreen(Screen[None]):
             tabs.get_tab("hints").label = f"Hints {shown}/{total}"
 
     def _update_subtitle(self) -> None:
-        progress = self.session.progress
-        status = progress.status(self.exercise.id).value
+        """The header, after the title: what the file does now ("fails · passed before") and
+        the hints unlocked."""
+        try:
+            state = file_words(self.session.file_state(self.exercise))
+        except (OSError, sqlite3.Error):
+            state = "status unknown"
         hints = ""
-        if self.exercise.hints:
-            hints = f" · hints {min(progress.hints_shown(self.exercise.id), len(self.exercise.hints))}/{len(self.exercise.hints)}"
-        self.sub_title = f"{self.exercise.id} · {status}{hints}"
+        total = len(self.exercise.hints)
+        if total:
+            shown = min(self.session.progress.hints_shown(self.exercise.id), total)
+            hints = f" · hints {shown}/{total}"
+        self.sub_title = f"{state}{hints}"  # the id is in the status line's file name

@@ -27,9 +27,11 @@ sandbox, with a precise report when something differs.
 Your code lives in ordinary files in your workspace ({workspace}). Edit them here or in any \
 editor you like: when a file changes on disk, the exercise screen reloads it and checks it again.
 
-In the code editor, letters are for typing: use the ctrl keys there (ctrl+r check, ctrl+s save, \
-ctrl+t hint, ctrl+n next...). Press esc to leave the editor; then the single-letter keys work \
-too. ctrl+p opens the command palette: every action is there, searchable. The mouse works."""
+In the code editor, letters are for typing: use the ctrl and function keys there (ctrl+r check, \
+ctrl+s save, ctrl+t hint, ctrl+n next...). Enter keeps the indentation (one level more after a \
+colon, one less after return). Press esc to leave the editor; then the single-letter keys work \
+too, and e or tab goes back into it. The footer shows the most used keys; ctrl+p opens the \
+command palette, where every action is, searchable. The mouse works."""
 
 
 def _keys(app, binding: Binding) -> str:  # type: ignore[no-untyped-def]
@@ -44,7 +46,7 @@ def _keys(app, binding: Binding) -> str:  # type: ignore[no-untyped-def]
 
 def key_table(app, title: str, bindings: list[BindingType]) -> RenderableType:  # type: ignore[no-untyped-def]
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
-                  box=None, padding=(0, 2, 0, 0))
+                  box=None, padding=(0, 2, 0, 0), min_width=len(title))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for item in bindings:
@@ -64,20 +66,28 @@ class HelpScreen(ModalScreen[None]):
         self.workspace = workspace
 
     def compose(self) -> ComposeResult:
-        from tutor.app.screens.course_map import CourseMapScreen
+        from tutor.app.screens.course_map import CourseMapScreen, training_screen_available
         from tutor.app.screens.exercise import ExerciseScreen
+        from tutor.app.screens.history import HistoryScreen
         from tutor.app.screens.lesson import LessonScreen
         from tutor.app.screens.quiz import QuizScreen
         from tutor.app.widgets.course_outline import CourseOutline
 
         app = self.app
         sections: list[RenderableType] = [Text(INTRO.format(workspace=self.workspace)), Text("")]
-        for title, bindings in (("Everywhere", list(type(app).BINDINGS)),
-                                ("Course map", [*CourseOutline.BINDINGS,
-                                                *CourseMapScreen.BINDINGS]),
-                                ("Lesson", LessonScreen.BINDINGS),
-                                ("Check yourself (quiz)", QuizScreen.BINDINGS),
-                                ("Exercise", ExerciseScreen.BINDINGS)):
+        screens: list[tuple[str, list[BindingType]]] = [
+            ("Everywhere", list(type(app).BINDINGS)),
+            ("Course map", [*CourseOutline.BINDINGS, *CourseMapScreen.BINDINGS]),
+            ("Lesson", LessonScreen.BINDINGS),
+            ("Check yourself (quiz)", QuizScreen.BINDINGS),
+            ("Exercise", ExerciseScreen.BINDINGS),
+            ("Exercise history (f9)", HistoryScreen.BINDINGS),
+        ]
+        if training_screen_available():
+            from tutor.app.screens.training import TrainingScreen  # type: ignore[import-not-found]
+
+            screens.append(("Training runs", TrainingScreen.BINDINGS))
+        for title, bindings in screens:
             sections += [key_table(app, title, bindings), Text("")]
         with Vertical(classes="dialog-box wide"):
             yield Static("Help", classes="dialog-title")

@@ -27,7 +27,8 @@ from textual.widgets import Footer, Header, Markdown, Static
 from tutor.app.formulas import readable_formulas
 from tutor.app.messages import ExerciseSelected, ExperimentSelected, LessonSelected
 from tutor.app.screens.course_map import training_screen_available
-from tutor.app.widgets.course_outline import STATUS_MARK
+from tutor.app.standing import read_standing
+from tutor.app.widgets.reflow_markdown import ReflowMarkdown
 from tutor.course import Lesson
 from tutor.progress import ExerciseStatus
 from tutor.session import Session
@@ -44,8 +45,8 @@ class LessonScreen(Screen[None]):
         *[Binding(str(i + 1), f"exercise({i})", f"Exercise {i + 1}", show=False)
           for i in range(1, 9)],
         Binding("c", "quiz", "Quiz", id="lesson.quiz", tooltip="Check yourself: the lesson's quiz"),
-        Binding("n", "step(1)", "Next lesson", id="lesson.next"),
-        Binding("p", "step(-1)", "Previous", id="lesson.previous"),
+        Binding("n", "step(1)", "Next", id="lesson.next", tooltip="The next lesson"),
+        Binding("p", "step(-1)", "Prev", id="lesson.previous", tooltip="The previous lesson"),
         Binding("t", "training", "Training", id="lesson.training",
                 tooltip="The lesson's training run"),
         Binding("escape", "app.pop_screen", "Map", id="lesson.back",
@@ -61,7 +62,7 @@ class LessonScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="lesson-scroll"):
-            yield Markdown(self._markdown(), id="lesson-body", open_links=False)
+            yield ReflowMarkdown(self._markdown(), id="lesson-body", open_links=False)
         yield Static(id="lesson-links")
         yield Footer(compact=True)
 
@@ -91,16 +92,15 @@ class LessonScreen(Screen[None]):
     def show_links(self) -> None:
         """The exercise, quiz and training line under the lesson (clickable, and keyed)."""
         course = self.session.course
-        statuses = self.session.progress.statuses()
+        standing = read_standing(self.session, self.lesson.exercises)
         parts: list[Content | str | tuple[str, str]] = []
         if self.lesson.exercises:
             parts.append(("Exercises ", "bold"))
             for i, ex_id in enumerate(self.lesson.exercises):
                 if ex_id in course.exercises:
-                    mark, style = STATUS_MARK[statuses.get(ex_id, ExerciseStatus.NOT_STARTED)]
                     parts += [Content.from_markup(f"[@click=screen.exercise({i})]"
                                                   f"[b]{i + 1}[/b] $name[/]", name=ex_id),
-                              " ", (mark, style), "   "]
+                              " ", standing.mark(ex_id), "   "]
                 else:
                     parts += [(f"{i + 1} {ex_id} (not available)", "$text-muted"), "   "]
         if self.lesson.quiz:
@@ -138,7 +138,7 @@ class LessonScreen(Screen[None]):
         if not available:
             self.notify("This lesson has no exercises to do yet.")
             return
-        statuses = self.session.progress.statuses()
+        statuses = self.session.statuses()
         todo = [e for e in available if statuses.get(e) is not ExerciseStatus.PASSED]
         self.post_message(ExerciseSelected((todo or available)[0]))
 

@@ -1,15 +1,15 @@
 """The course as a list: lessons in order, each followed by its exercises and their status.
 
-A lesson row reads `3 ● 2/5 Loss functions`: its number, read (●) or not (○), exercises passed
-out of those available, title. An exercise row: its status mark (✔ passed, ◐ attempted,
-· not started), id and title.
+A lesson row reads `3 ● 2/5 Loss functions`: its number, read (●) or not (○), exercises whose
+file passes out of those available, title. An exercise row: the mark of its current file (✔ passes,
+✓ passed before but not as it is now, ◐ attempted, · not started; see `tutor.app.standing`), id
+and title.
 
 Option ids say what a row is: `lesson:<id>`, `exercise:<id>`, or a disabled row for an exercise a
 lesson lists that is not available (yet), so the learner sees the whole course shape."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -17,32 +17,8 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tutor.app.standing import Standing
 from tutor.course import Course
-from tutor.progress import ExerciseStatus
-
-STATUS_MARK: dict[ExerciseStatus, tuple[str, str]] = {
-    ExerciseStatus.PASSED: ("✔", "$text-success"),
-    ExerciseStatus.ATTEMPTED: ("◐", "$text-warning"),
-    ExerciseStatus.NOT_STARTED: ("·", "$text-muted"),
-}
-STATUS_WORD = {ExerciseStatus.PASSED: "passed", ExerciseStatus.ATTEMPTED: "attempted",
-               ExerciseStatus.NOT_STARTED: "not started"}
-
-
-@dataclass
-class Standing:
-    """What the learner has done, as the outline needs it (read once from the progress store)."""
-
-    statuses: dict[str, ExerciseStatus] = field(default_factory=dict)
-    lessons_read: set[str] = field(default_factory=set)
-
-    def status(self, exercise_id: str) -> ExerciseStatus:
-        return self.statuses.get(exercise_id, ExerciseStatus.NOT_STARTED)
-
-
-def status_content(status: ExerciseStatus) -> Content:
-    mark, style = STATUS_MARK[status]
-    return Content.assemble((mark, style))
 
 
 class CourseOutline(OptionList):
@@ -76,7 +52,7 @@ class CourseOutline(OptionList):
         for lesson in course.lessons:
             read = lesson.id in standing.lessons_read
             listed = [e for e in lesson.exercises if e in course.exercises]
-            done = sum(standing.status(e) is ExerciseStatus.PASSED for e in listed)
+            done = sum(standing.key(e) == "passes" for e in listed)
             options.append(Option(Content.assemble(
                 (f"{lesson.number:2d} ", "$text-muted"),
                 ("●" if read else "○", "$text-success" if read else "$text-muted"),
@@ -123,9 +99,8 @@ class CourseOutline(OptionList):
             return Option(Content.assemble(("     ", ""), (f"{ex_id}", "$text-muted italic"),
                                            ("  not available yet", "$text-muted")),
                           id=f"missing:{ex_id}", disabled=True)
-        mark, style = STATUS_MARK[standing.status(ex_id)]
         return Option(Content.assemble(
-            ("     ", ""), (mark, style), " ", exercise.id,
+            ("     ", ""), standing.mark(ex_id), " ", exercise.id,
             (f"  {exercise.title}", "$text-muted"),
             (f"  [{exercise.pack}]" if exercise.pack else "", "$text-accent"),
         ), id=f"exercise:{ex_id}")
