@@ -87,3 +87,14 @@ def test_mismatch_reports_worst_positions():
     got[0, 3] += 1
     m = compare(got, E, 1e-7, 1e-12)
     assert m.n_bad == 2 and m.worst[0][0] == "(2, 1)" and m.max_abs == pytest.approx(5)
+
+
+def test_describe_says_kind_and_size_without_dumping_containers():
+    from tutor.grading.compare import describe
+
+    assert describe({"update": np.zeros(3), "m": 1}) == "dict of 2"
+    assert describe((1, 2)) == "tuple of 2" and describe([]) == "list of 0"
+    assert describe("0.weight") == "str '0.weight'"
+    assert describe("x" * 100) == f"str {'x' * 60!r}..."
+    assert describe(np.array(2.5)) == "float64 scalar 2.5"
+    assert describe(np.float64(2.5)) == "float 2.5" and describe(np.int64(3)) == "int 3"

@@ -228,6 +228,33 @@ class Grader:
                               f"{reply.get('error')}\n{reply.get('traceback', '')}")
         return CheckResult.from_dict(reply["result"])
 
+    def case(self, exercise: Exercise, number: int) -> dict[str, Any]:
+        """Public case `number` (1-based, default seed) exactly as `check` runs it: `label`,
+        `inputs` (keyword arguments), `expected` (the reference's value, or `Raised` when the
+        function must raise), `rtol`, `atol`, `cases_total`. Never a hidden case.
+        Raises `IndexError` (naming how many cases there are) for a number out of range."""
+        import base64
+
+        from tutor.grading import codec
+        from tutor.grading.compare import Raised
+
+        reply = self._request({"op": "case", "exercise_dir": str(exercise.directory),
+                               "solutions_dir": str(exercise.solution_path.parent)
+                               if exercise.solution_path else None, "number": number}, 300.0)
+        if not reply.get("ok"):
+            raise GraderError(f"{exercise.id}: {reply.get('error')}\n"
+                              f"{reply.get('traceback', '')}")
+        total = int(reply["cases_total"])
+        found = reply.get("case")
+        if not found:
+            raise IndexError(f"{exercise.id} has {total} cases: choose a case from 1 to {total}")
+        expected: Any = (Raised(str(found["raises"])) if "raises" in found
+                         else codec.decode(base64.b64decode(found["expected"])))
+        return {"number": int(found["number"]), "cases_total": total,
+                "label": str(found.get("label", "")), "rtol": float(found["rtol"]),
+                "atol": float(found["atol"]),
+                "inputs": codec.decode(base64.b64decode(found["inputs"])), "expected": expected}
+
     def audit(self, exercise: Exercise, seed: int | None = None) -> dict[str, Any]:
         reply = self._request({"op": "audit", "exercise_dir": str(exercise.directory),
                                "seed": seed}, 300.0)

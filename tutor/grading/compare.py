@@ -61,14 +61,16 @@ def describe(value: Any) -> str:
         return f"raised {value.type_name}"
     if isinstance(value, bool):
         return f"bool {value}"
-    if isinstance(value, int):
-        return f"int {value}"
-    if isinstance(value, float):
-        return f"float {value!r}"
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (int, np.integer)):
+        return f"int {int(value)}"
+    if isinstance(value, (float, np.floating)):
+        return f"float {float(value)!r}"  # np.float64(2.5) reads as 2.5
+    if isinstance(value, (list, tuple, dict)):
         return f"{type(value).__name__} of {len(value)}"
     if value is None:
         return "None"
+    if isinstance(value, str):
+        return f"str {value[:60]!r}" + ("..." if len(value) > 60 else "")
     return type(value).__name__
 
 

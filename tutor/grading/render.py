@@ -49,6 +49,9 @@ def render_result(result: CheckResult, *, show_output: bool = True) -> Renderabl
             parts.append(_output_panel(result))
         return Group(*parts)
     parts.append(plain(result.message))
+    if result.excerpt:  # a file that did not load: the line the message points at, and no case
+        parts.append(Panel(plain(result.excerpt), title="Your file", title_align="left",
+                           border_style="red"))
     if result.diagnosis:
         parts.append(Panel(plain(result.diagnosis), title="Likely mistake",
                            title_align="left", border_style="yellow"))
@@ -73,6 +76,8 @@ def render_result(result: CheckResult, *, show_output: bool = True) -> Renderabl
             cmp = Table.grid(padding=(0, 1))
             cmp.add_column(style="bold")
             cmp.add_column()
+            if report.place:
+                cmp.add_row(Text("in"), plain(report.place))
             cmp.add_row(Text("expected"), plain(report.expected))
             cmp.add_row(Text("got"), plain(report.got))
             mismatch = report.mismatch or {}
@@ -92,7 +97,9 @@ def render_result(result: CheckResult, *, show_output: bool = True) -> Renderabl
                 for w in worst:
                     side.add_row(plain(str(w["index"])), Text(f"{w['expected']:.6g}"),
                                  Text(f"{w['got']:.6g}", style="red"))
-                rows.append(Text(f"worst mismatches in {mismatch.get('where', 'output')}:",
+                # a named place is in the `in` row above; a bare path is short enough to repeat
+                rows.append(Text("worst mismatches:" if report.place else
+                                 f"worst mismatches in {mismatch.get('where', 'output')}:",
                                  style="dim"))
                 rows.append(side)
         if report.traceback:

@@ -50,6 +50,9 @@ class FailureReport:
     error_type: str | None = None
     traceback: str = ""
     line: int | None = None  #: syntax error line
+    #: where the first mismatch is, in the learner's terms (`dW2, the 3rd value mlp_backward
+    #: returns`), from the exercise's `[outputs]`; "" for a whole-output problem
+    place: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class FailureReport:
             "inputs": [i.to_dict() for i in self.inputs], "problem": self.problem,
             "expected": self.expected, "got": self.got, "mismatch": self.mismatch,
             "error_type": self.error_type, "traceback": self.traceback, "line": self.line,
+            "place": self.place,
         }
 
     @classmethod
@@ -68,7 +72,7 @@ class FailureReport:
             inputs=tuple(InputSummary(**i) for i in d.get("inputs", [])),
             problem=d.get("problem", ""), expected=d.get("expected", ""), got=d.get("got", ""),
             mismatch=d.get("mismatch"), error_type=d.get("error_type"),
-            traceback=d.get("traceback", ""), line=d.get("line"),
+            traceback=d.get("traceback", ""), line=d.get("line"), place=d.get("place", ""),
         )
 
 
@@ -93,6 +97,11 @@ class CheckResult:
     #: for the instructor: uses of the exercise's forbidden shortcuts found in the source
     #: (`scan.forbidden_uses`); not shown in student-facing formats
     flags: tuple[str, ...] = ()
+    #: a file that did not load: the line of it the message points at (the syntax error, the
+    #: statement that raised while importing), and that source as numbered lines (a caret under
+    #: a syntax error); no case ran, so there is no `report`
+    line: int | None = None
+    excerpt: str = ""
 
     @property
     def passed(self) -> bool:
@@ -107,7 +116,7 @@ class CheckResult:
             "report": self.report.to_dict() if self.report else None,
             "output": self.output, "output_truncated": self.output_truncated,
             "case_verdicts": list(self.case_verdicts), "loaded": self.loaded,
-            "flags": list(self.flags),
+            "flags": list(self.flags), "line": self.line, "excerpt": self.excerpt,
         }
 
     @classmethod
@@ -121,4 +130,5 @@ class CheckResult:
             output=d.get("output", ""), output_truncated=bool(d.get("output_truncated")),
             case_verdicts=tuple(d.get("case_verdicts", ())), loaded=bool(d.get("loaded", True)),
             flags=tuple(str(f) for f in d.get("flags", ())),
+            line=d.get("line"), excerpt=str(d.get("excerpt", "")),
         )

@@ -146,7 +146,37 @@ def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
                                timeout=request.get("timeout"),
                                confine=Path(confine) if confine else None)
         return {"ok": True, "result": result.to_dict()}
+    if op == "case":
+        folder = Path(request["exercise_dir"])
+        solutions = Path(request.get("solutions_dir") or folder.parent.parent / "solutions")
+        return public_case(checker, load_exercise(folder, solutions), request.get("number"))
     return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+def public_case(checker: Any, exercise: Any, number: Any) -> dict[str, Any]:
+    """One *public* case (1-based `number`, default seed) as `dltutor check` runs it: its
+    inputs and expected value, codec-encoded in base64, for `check --case N --save DIR`.
+
+    Public only, whatever the request says: no seed and no `hidden` are read, so this op can
+    never hand out an instructor's hidden cases (or the public cases of a secret seed)."""
+    import base64
+
+    from tutor.grading import codec
+    from tutor.grading.compare import Raised
+
+    cases = checker.prepare(exercise, None, False)
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(cases):
+        return {"ok": True, "cases_total": len(cases), "case": None}
+    case = cases[number - 1]
+    expected = case.expected
+    reply: dict[str, Any] = {
+        "number": number, "label": case.label, "rtol": case.rtol, "atol": case.atol,
+        "inputs": base64.b64encode(case.inputs).decode("ascii")}
+    if isinstance(expected, Raised):
+        reply["raises"] = expected.type_name
+    else:
+        reply["expected"] = base64.b64encode(codec.encode(expected)).decode("ascii")
+    return {"ok": True, "cases_total": len(cases), "case": reply}
 
 
 def audit(checker: Any, exercise: Any, seed: int | None) -> dict[str, Any]:
