@@ -124,7 +124,7 @@ def test_hostile_submissions_score_zero_with_their_own_verdicts(report2):
     assert "out of memory" in dave.exercises[0].message
     assert "KiB of output" in dave.exercises[1].message
     assert dave.exercises[1].result.output_truncated
-    assert "syntax error on line 1" in dave.exercises[2].message
+    assert "does not parse: line 1" in dave.exercises[2].message
 
 
 def test_subfolders_broken_files_and_empty_folders(report2):
