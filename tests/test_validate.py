@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tutor.course import load_course
+from tutor.grading.results import Verdict
 from tutor.grading.validate import ALT_SEED, validate_exercise
 
 REPO = Path(__file__).resolve().parent.parent
@@ -237,3 +238,181 @@ def test_the_built_in_drivers_keep_the_trust_boundary(course):
                       "nesterov_step", "rmsprop_step", "sgd_step"]
     for exercise in course.exercises.values():
         assert driver_problems(exercise) == [], exercise.id
+
+
+# -- exercise.toml: only known keys, and a format_version ---------------------------------------
+
+def pack_toml(tmp_path: Path, exercise: str, edit) -> Path:
+    """A copy of the test pack with `edit(text)` applied to one exercise.toml."""
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    toml = pack / "exercises" / exercise / "exercise.toml"
+    toml.write_text(edit(toml.read_text()))
+    return pack
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda t: t.replace("points = 10", "point = 25"),
+     ("unknown key 'point' in exercise.toml (did you mean 'points'?); the keys allowed there are "
+     "format_version, title, function, summary, points, timeout,")),
+    (lambda t: t.replace("rtol = 1e-12", "rtoll = 1e-3"),
+     ("unknown key 'rtoll' in [compare] (did you mean 'rtol'?); the keys allowed there are rtol, "
+     "atol")),
+    (lambda t: t.replace('id = "ignores_b"', 'id = "ignores_b"\npoints = 2'),
+     "unknown key 'points' in [[mistakes]]; the keys allowed there are id, diagnosis"),
+    (lambda t: "format_version = 2\n" + t.replace("points = 10", "score = 3"),
+     ("format_version 2: this exercise was made for a newer dltutor (this one reads "
+     "format_version 1); upgrade dltutor")),
+    (lambda t: 'format_version = "1"\n' + t, "format_version must be a whole number"),
+])
+def test_unknown_keys_and_newer_formats_are_errors(tmp_path, edit, words):
+    from tutor.course.loader import ContentError, load_exercise
+
+    pack = pack_toml(tmp_path, "scale_add", edit)
+    with pytest.raises(ContentError) as caught:
+        load_exercise(pack / "exercises" / "scale_add", pack / "solutions")
+    assert words in str(caught.value)
+    assert str(pack / "exercises" / "scale_add" / "exercise.toml") in str(caught.value)
+
+
+def test_format_version_1_is_read_and_absent_means_1(tmp_path):
+    from tutor.course.loader import load_exercise
+
+    pack = pack_toml(tmp_path, "scale_add", lambda t: "format_version = 1\n" + t)
+    assert load_exercise(pack / "exercises" / "scale_add", pack / "solutions").format_version == 1
+    assert load_course([PACK]).exercise("scale_add").format_version == 1
+
+
+def test_cli_names_an_unknown_key_and_exits_1(tmp_path):
+    pack = pack_toml(tmp_path, "square", lambda t: t.replace("points = 5", "point = 25"))
+    out = dltutor("validate", "--pack", str(pack), "--pack-only")
+    assert out.returncode == 1
+    flat = " ".join(out.stdout.split())
+    assert "load problem" in flat and "unknown key 'point' in exercise.toml" in flat
+    assert "did you mean 'points'?" in flat
+
+
+# -- check.py: the same cases for the same seed, other hidden cases for another -----------------
+
+def test_cli_reports_a_non_deterministic_generator_and_hidden_cases_that_ignore_the_seed(
+        tmp_path):
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    scale = pack / "exercises" / "scale_add" / "check.py"
+    scale.write_text(scale.read_text().replace('"x": rng.standard_normal(shape)',
+                                               '"x": np.random.standard_normal(shape)'))
+    square = pack / "exercises" / "square" / "check.py"
+    square.write_text(square.read_text().replace(
+        "    shapes = [(4,)", "    if hidden:\n        rng = np.random.default_rng(0)\n"
+        "    shapes = [(4,)"))
+    out = dltutor("validate", "--pack", str(pack), "--pack-only", "--json")
+    assert out.returncode == 1, out.stdout + out.stderr
+    doc = {e["exercise"]: e for e in json.loads(out.stdout)["exercises"]}
+    assert doc["scale_add"]["problems"] == [
+        ("check.py is not deterministic: two runs with the default seed gave different public "
+        "cases: draw every random number from cases()' rng argument (not np.random.*, random, "
+        "torch.randn, the clock or the order of a set)")]
+    assert doc["square"]["problems"] == [
+        (f"check.py's hidden cases do not change with the seed (the default seed and seed "
+        f"{ALT_SEED} gave the same ones): draw them from cases()' rng, so that a secret seed "
+        "grades on cases nobody has seen")]
+
+
+def test_sound_generators_are_stable(course):
+    from tutor.grading.validate import CaseStability
+
+    pack = load_course([PACK])
+    exercises = [pack.exercise("scale_add"), pack.exercise("square"),
+                 course.exercise("cross_entropy")]
+    assert CaseStability(exercises).start().problems() == {
+        "scale_add": [], "square": [], "cross_entropy": []}
+
+
+# -- diagnoses never name the wrong mistake -------------------------------------------------------
+
+FLOAT32_CROSS_ENTROPY = '''import numpy as np
+
+
+def cross_entropy(logits, targets):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True)).astype(np.float32)
+    p = e / e.sum(axis=1, keepdims=True)
+    return float(-np.mean(np.log(p[np.arange(len(targets)), targets])))
+'''
+RESHAPE_STYLE_LOSS = '''import numpy as np
+
+
+def style_loss(gen_features, style_features):
+    C, H, W = gen_features.shape
+    G = gen_features.reshape(C, H * W)
+    S = style_features.reshape(C, H * W)   # the style maps may have another H x W
+    return float(np.mean((G @ G.T / G.size - S @ S.T / S.size) ** 2))
+'''
+
+
+def test_a_float32_cross_entropy_is_not_named_log_of_softmax(grader, course, write):
+    """It takes the log of a softmax, like the known mistake, but in float32: off by ~1e-7 on
+    every case, which the known mistake is not (the exercise's tolerance is 1e-9)."""
+    exercise = course.exercise("cross_entropy")
+    result = grader.check(exercise, write("cross_entropy.py", FLOAT32_CROSS_ENTROPY))
+    assert result.verdict is Verdict.FAIL
+    assert result.mistake is None and result.diagnosis is None
+    # the known mistake itself is still named
+    assert grader.check(exercise, exercise.directory / "mistakes" / "log_of_softmax.py"
+                        ).mistake == "log_of_softmax"
+
+
+def test_a_reshape_error_in_style_loss_is_not_named_feature_mse(grader, course, write):
+    """The reshape raises ValueError on the two cases whose maps differ in size, where comparing
+    the features raises ValueError too; but it is right on every other case, where the feature
+    comparison is wrong."""
+    exercise = course.exercise("style_loss")
+    result = grader.check(exercise, write("style_loss.py", RESHAPE_STYLE_LOSS))
+    assert result.verdict is Verdict.ERROR
+    assert "pass" in result.case_verdicts
+    assert result.mistake is None and result.diagnosis is None
+    assert grader.check(exercise, exercise.directory / "mistakes" / "feature_mse.py"
+                        ).mistake == "feature_mse"
+
+
+# -- mutants: wrong code the cases let through ---------------------------------------------------
+
+def test_a_weak_check_lets_a_mutant_survive_and_a_strong_one_kills_it(grader, tmp_path):
+    """square's cases draw x from [-3, 3]: `np.clip(x * x, -1.0, 1.0)` fails them. Drawn from
+    [-1, 1] (public and hidden), x * x never leaves [-1, 1] and the clip passes every case: only
+    the battery's inputs scaled by 10⁴ tell it apart. `abs(x * x)` is the same function:
+    equivalent, never counted."""
+    from tutor.grading.validate import mutation_test
+
+    weak = tmp_path / "pack"
+    shutil.copytree(PACK, weak)
+    check = weak / "exercises" / "square" / "check.py"
+    check.write_text(check.read_text().replace("rng.uniform(-3.0, 3.0, shape)",
+                                               "rng.uniform(-1.0, 1.0, shape)"))
+    clip = "return x * x → return np.clip(x * x, -1.0, 1.0)"
+
+    strong_report = mutation_test(grader, load_course([PACK]).exercise("square"))
+    weak_report = mutation_test(grader, load_course([weak]).exercise("square"))
+
+    for report in (strong_report, weak_report):
+        assert report.skipped == "" and report.made == 5
+        by_change = {r.description: r.status for r in report.results}
+        assert by_change["return x * x → return abs(x * x)"] == "equivalent"
+        assert by_change["x * x → x / x"] == "killed"
+    assert {r.description: r.status for r in strong_report.results}[clip] == "killed"
+    assert strong_report.surviving == ()
+    (survivor,) = weak_report.surviving
+    assert (survivor.line, survivor.description, survivor.kind) == (7, clip, "clip")
+    assert survivor.caught_by.startswith("the cases with floats ×10000")
+    assert weak_report.to_dict()["surviving"] == 1
+
+
+def test_cli_mutants_on_a_pack_exercise(tmp_path):
+    out = dltutor("validate", "--pack", str(PACK), "square", "--mutants", "--json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    (square,) = json.loads(out.stdout)["exercises"]
+    counts = {k: square["mutants"][k] for k in ("made", "killed", "equivalent", "surviving")}
+    assert counts == {"made": 5, "killed": 3, "equivalent": 2, "surviving": 0}
+    text = dltutor("validate", "--pack", str(PACK), "square", "--mutants")
+    flat = " ".join(text.stdout.split())
+    assert "1 of 1 exercises sound; 0 surviving mutant(s)" in flat
+    assert "square │ 5 │ 3 │ 2 │ 0" in flat

@@ -6,6 +6,7 @@ them). `strict=True` raises instead, for `dltutor validate`."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Iterable
@@ -14,7 +15,17 @@ from typing import Any
 
 from tutor.course.frontmatter import FrontMatterError, split_front_matter
 from tutor.course.locations import builtin_root
-from tutor.course.model import Course, Exercise, Lesson, Mistake, QuizQuestion
+from tutor.course.model import (
+    COMPARE_KEYS,
+    EXERCISE_KEYS,
+    FORMAT_VERSION,
+    MISTAKE_KEYS,
+    Course,
+    Exercise,
+    Lesson,
+    Mistake,
+    QuizQuestion,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,12 +118,50 @@ def _strings(value: Any, what: str, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str,
+                  path: Path) -> None:
+    """A key this dltutor does not read is an error, not silently ignored: `point = 25` would
+    give the default 10 points, `[compare] rtoll` the default tolerance."""
+    unknown = [key for key in table if key not in allowed]
+    if not unknown:
+        return
+    key = unknown[0]
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ContentError(f"{path}: unknown key {key!r} in {where}{hint}; the keys allowed there "
+                       f"are {', '.join(allowed)}")
+
+
+def _format_version(data: dict[str, Any], path: Path) -> int:
+    """`format_version` (absent: 1). A newer one than this dltutor reads is a clear error."""
+    version = data.get("format_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ContentError(f"{path}: format_version must be a whole number, 1 or more "
+                           f"(got {version!r})")
+    if version > FORMAT_VERSION:
+        raise ContentError(f"{path}: format_version {version}: this exercise was made for a "
+                           f"newer dltutor (this one reads format_version {FORMAT_VERSION}); "
+                           "upgrade dltutor to use it")
+    return version
+
+
 def load_exercise(folder: Path, solutions: Path, pack: str | None = None) -> Exercise:
     ex_id = folder.name
     if not ID_PATTERN.match(ex_id):
         raise ContentError(f"{folder}: exercise folder names are snake_case ids like relu_backward")
     toml_path = folder / "exercise.toml"
     data = _read_toml(toml_path)
+    # the version first: a newer format's keys are not "unknown", they are newer
+    format_version = _format_version(data, toml_path)
+    _unknown_keys(data, EXERCISE_KEYS, "exercise.toml", toml_path)
+    if not isinstance(data.get("compare", {}), dict):
+        raise ContentError(f"{toml_path}: compare must be a table ([compare])")
+    _unknown_keys(data.get("compare", {}), COMPARE_KEYS, "[compare]", toml_path)
+    if not isinstance(data.get("mistakes", []), list):
+        raise ContentError(f"{toml_path}: mistakes must be an array of tables ([[mistakes]])")
+    for entry in data.get("mistakes", []):
+        if isinstance(entry, dict):
+            _unknown_keys(entry, MISTAKE_KEYS, "[[mistakes]]", toml_path)
     for required in ("title", "function"):
         if not isinstance(data.get(required), str) or not data[required].strip():
             raise ContentError(f"{toml_path}: '{required}' is required (a string)")
@@ -150,6 +199,7 @@ def load_exercise(folder: Path, solutions: Path, pack: str | None = None) -> Exe
             mistakes=tuple(mistakes),
             solution_path=solution.resolve() if solution.is_file() else None,
             pack=pack,
+            format_version=format_version,
         )
     except (TypeError, ValueError) as exc:
         raise ContentError(f"{toml_path}: {exc}") from None

@@ -7,6 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: the exercise.toml format this dltutor reads; a file may say `format_version = N` (absent: 1)
+FORMAT_VERSION = 1
+#: the keys exercise.toml may hold (format_version 1); any other key is an error that names it
+#: ([outputs] names the parts of what the function returns; its own keys are free-form)
+EXERCISE_KEYS = ("format_version", "title", "function", "summary", "points", "timeout",
+                 "memory_mb", "scoring", "forbidden", "hints", "compare", "outputs", "mistakes")
+COMPARE_KEYS = ("rtol", "atol")  #: the keys of its [compare] table
+MISTAKE_KEYS = ("id", "diagnosis")  #: the keys of each [[mistakes]] entry
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -36,6 +45,7 @@ class Exercise:
     solution_path: Path | None = None
     lesson_id: str | None = None
     pack: str | None = None  #: the pack's folder name, None for built-in exercises
+    format_version: int = 1  #: exercise.toml's `format_version` (absent: 1)
 
     @property
     def toml_path(self) -> Path:

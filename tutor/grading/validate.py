@@ -9,18 +9,39 @@ or the seed given).
 The trust boundary is checked statically (by reading the files, never importing them): check.py
 (cases, reference) runs only on the trusted side, and drive.py is the one exercise file the
 learner's jailed process imports, so drive.py must hold no reference or cases and load neither
-check.py nor a mistake file, and a `drive` left in check.py is reported (the engine ignores it)."""
+check.py nor a mistake file, and a `drive` left in check.py is reported (the engine ignores it).
+
+Two more proofs look at check.py from outside the worker (whose cases are cached per seed):
+`CaseStability` runs each `cases()` twice in each of two fresh processes, so a generator that
+draws from anything but its `rng` (np.random, torch.randn, time, set order) is caught, and so
+are hidden cases that stay the same when the seed changes.
+
+`mutation_test` (`dltutor validate --mutants`) grades mutants of the solution (`mutants.py`)
+on the public cases: one that passes is wrong code the check lets through, unless a wide battery
+(the hidden cases of many seeds, and the cases with their float inputs scaled far up and down)
+finds no difference from the reference either, in which case it is *equivalent* and not
+counted."""
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass, field
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tutor.course.model import Exercise
-from tutor.grading.client import Grader
+from tutor.grading.client import Grader, _source_root, worker_environment
+from tutor.grading.mutants import KINDS, make_mutants
 from tutor.grading.results import Verdict
 
 MIN_HINTS = 2
@@ -275,3 +296,376 @@ def validate_exercise(grader: Grader, exercise: Exercise, *, seed: int | None = 
             problems.append(f"mistake {mistake.id!r} passes the hidden cases with seed "
                             f"{alt_seed}: the hidden cases must show it too")
     return ExerciseValidation(exercise.id, tuple(problems), facts, tuple(notes))
+
+
+def with_problems(report: ExerciseValidation, extra: list[str]) -> ExerciseValidation:
+    """`report` with more problems (found outside `validate_exercise`)."""
+    return replace(report, problems=(*report.problems, *extra)) if extra else report
+
+
+# -- check.py's cases: the same for the same seed, different for another ---------------------
+
+_DIGEST_BOOT = ("import sys; sys.path.append(sys.argv[1]); "
+                "from tutor.grading.validate import digest_main; sys.exit(digest_main())")
+
+
+def _case_digest(module: Any, exercise_id: str, seed: int | None, hidden: bool) -> str:
+    """A hash of everything `cases()` returns for one seed: inputs, labels, tolerances."""
+    import numpy as np
+
+    from tutor.grading import codec
+    from tutor.grading.seeds import case_seed
+
+    digest = hashlib.sha256()
+    for case in module.cases(np.random.default_rng(case_seed(exercise_id, seed)), hidden):
+        digest.update(codec.encode(case.inputs))
+        digest.update(repr((case.label, case.rtol, case.atol)).encode())
+    return digest.hexdigest()
+
+
+def digest_main() -> int:
+    """The child `CaseStability` starts: reads {"seeds": [...], "exercises": [{"id", "check"}]}
+    on stdin, writes {id: {"digests": {"public@seed": [d, d], ...}} or {"error": ...}} on
+    stdout. Each case set is drawn twice in this process (a generator using a global random
+    state differs the second time); the parent compares two such processes (a generator using
+    set order or the clock differs between them)."""
+    from tutor.grading.trusted import load_trusted
+
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # a check.py that prints cannot corrupt the answer
+    request = json.loads(sys.stdin.read())
+    answer: dict[str, Any] = {}
+    for item in request["exercises"]:
+        try:
+            module = load_trusted(item["check"])
+            answer[item["id"]] = {"digests": {
+                f"{'hidden' if hidden else 'public'}@{seed}":
+                    [_case_digest(module, item["id"], seed, hidden) for _ in range(2)]
+                for seed in request["seeds"] for hidden in (False, True)}}
+        except Exception as exc:  # noqa: BLE001 - a broken check.py is the audit's to report
+            answer[item["id"]] = {"error": f"{type(exc).__name__}: {exc}"}
+    out.write(json.dumps(answer))
+    out.close()
+    return 0
+
+
+class CaseStability:
+    """Whether each exercise's check.py gives the same cases for the same seed (two runs in
+    each of two processes) and other hidden cases for another seed. `start()` launches both
+    processes at once (they import torch: a few seconds, alongside the grading); `problems()`
+    waits for them."""
+
+    def __init__(self, exercises: list[Exercise], seed: int | None = None,
+                 alt_seed: int = ALT_SEED) -> None:
+        self._exercises = [e for e in exercises if e.check_path.is_file()]
+        self._seeds = list(dict.fromkeys((seed, alt_seed if alt_seed != seed else alt_seed + 1)))
+        self._procs: list[subprocess.Popen[str]] = []
+
+    def start(self) -> CaseStability:
+        request = json.dumps({"seeds": self._seeds, "exercises": [
+            {"id": e.id, "check": str(e.check_path)} for e in self._exercises]})
+        for _ in range(2):
+            with tempfile.TemporaryFile("w+") as stdin:  # the child keeps its own descriptor
+                stdin.write(request)
+                stdin.seek(0)
+                self._procs.append(subprocess.Popen(
+                    [sys.executable, "-I", "-B", "-c", _DIGEST_BOOT, _source_root()],
+                    stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    text=True, cwd="/", env=worker_environment({})))
+        return self
+
+    def problems(self, timeout: float = 600.0) -> dict[str, list[str]]:
+        if not self._procs:
+            self.start()
+        runs = []
+        for proc in self._procs:
+            try:
+                stdout, _ = proc.communicate(timeout=timeout)
+                runs.append(json.loads(stdout) if proc.returncode == 0 else {})
+            except (subprocess.TimeoutExpired, ValueError):
+                proc.kill()
+                proc.communicate()
+                runs.append({})
+        found: dict[str, list[str]] = {}
+        for exercise in self._exercises:
+            answers = [run.get(exercise.id, {}).get("digests") for run in runs]
+            if not all(answers):
+                continue  # check.py failed to load or ran out of time: the audit reports it
+            found[exercise.id] = self._judge(answers)
+        return found
+
+    def _judge(self, answers: list[dict[str, list[str]]]) -> list[str]:
+        problems = []
+        for key in answers[0]:
+            kind, seed = key.split("@")
+            runs = [d for answer in answers for d in answer[key]]
+            if len(set(runs)) > 1:
+                which = "the default seed" if seed == "None" else f"seed {seed}"
+                problems.append(
+                    f"check.py is not deterministic: two runs with {which} gave different "
+                    f"{kind} cases: draw every random number from cases()' rng argument (not "
+                    "np.random.*, random, torch.randn, the clock or the order of a set)")
+                break
+        else:
+            first, second = (f"hidden@{seed}" for seed in self._seeds)
+            if answers[0][first][0] == answers[0][second][0]:
+                seeds = " and ".join("the default seed" if s is None else f"seed {s}"
+                                     for s in self._seeds)
+                problems.append(
+                    f"check.py's hidden cases do not change with the seed ({seeds} gave the "
+                    "same ones): draw them from cases()' rng, so that a secret seed grades on "
+                    "cases nobody has seen")
+        return problems
+
+
+# -- mutation testing -----------------------------------------------------------------------
+
+#: the hidden seeds of the equivalence battery (after the default hidden cases)
+MUTANT_SEEDS = tuple(range(1, 13))
+#: the battery also has the public and hidden cases with every float array scaled by these
+MUTANT_SCALES = (1e4, 1e-4)
+
+BATTERY_CHECK = '''"""Written by `dltutor validate --mutants`, deleted after the run: the equivalence
+battery of {id} as one set of public cases (see `battery_cases`)."""
+
+from tutor.grading.trusted import load_trusted
+from tutor.grading.validate import battery_cases
+
+
+def cases(rng, hidden):
+    return battery_cases({check!r}, {solution!r}, {drive!r}, {function!r}, {id!r}, {seeds!r},
+                         {scales!r}, {rtol!r}, {atol!r})
+
+
+def reference(**inputs):
+    return load_trusted({check!r}).reference(**inputs)
+'''
+
+
+def _scale(value: Any, factor: float) -> tuple[Any, bool]:
+    """`value` with every float array in it multiplied by `factor`, and whether any was."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:
+        return value * factor, True
+    if isinstance(value, dict):
+        pairs = {k: _scale(v, factor) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(c for _, c in pairs.values())
+    if isinstance(value, (list, tuple)):
+        items = [_scale(v, factor) for v in value]
+        return type(value)(v for v, _ in items), any(c for _, c in items)
+    return value, False
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in a (normalised) value, and no exception."""
+    import numpy as np
+
+    from tutor.grading.compare import Raised
+
+    if isinstance(value, Raised):
+        return False
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    if isinstance(value, (float, np.ndarray)) and not isinstance(value, bool):
+        array = np.asarray(value)
+        return array.dtype.kind not in "fc" or bool(np.all(np.isfinite(array)))
+    return True
+
+
+def battery_groups(seeds: tuple[int, ...], scales: tuple[float, ...]
+                   ) -> list[tuple[str, int | None, bool, float]]:
+    """(label, seed, hidden, scale) of each part of the battery, in the order it runs."""
+    groups: list[tuple[str, int | None, bool, float]] = [("the hidden cases", None, True, 1.0)]
+    for factor in scales:
+        groups += [(f"the cases with floats ×{factor:g}", None, False, factor),
+                   (f"the hidden cases with floats ×{factor:g}", None, True, factor)]
+    groups += [(f"the hidden cases of seed {s}", s, True, 1.0) for s in seeds]
+    return groups
+
+
+def battery_cases(check: str, solution: str, drive: str | None, function: str,
+                  exercise_id: str, seeds: tuple[int, ...], scales: tuple[float, ...],
+                  rtol: float, atol: float) -> list[Any]:
+    """The equivalence battery as one list of cases (one check per mutant instead of one per
+    seed): the exercise's own hidden cases, of the default seed and of each of `seeds`, and its
+    public and hidden cases with every float array scaled by each of `scales`. Each case is
+    labelled with its part ("the hidden cases of seed 3: <label>") and kept only where the
+    solution agrees with the reference, and for a scaled case only where the reference is
+    finite and raises nothing: an input the exercise never meant, such as a probability of 1e4,
+    is dropped rather than held against a mutant. Runs in the grading worker, from the check.py
+    `BATTERY_CHECK` writes."""
+    import numpy as np
+
+    from tutor.grading import codec
+    from tutor.grading.checker import REFERENCE_BUGS, normalise, raised
+    from tutor.grading.compare import Raised, compare
+    from tutor.grading.kit import Case
+    from tutor.grading.seeds import case_seed
+    from tutor.grading.trusted import default_drive, load_trusted
+
+    module = load_trusted(check)
+    fn = getattr(load_trusted(solution), function)
+    run = load_trusted(drive).drive if drive else default_drive
+
+    def outcome(call: Callable[..., Any], inputs: bytes) -> Any:
+        try:
+            return normalise(call(**codec.decode(inputs)))
+        except REFERENCE_BUGS:
+            raise
+        except Exception as exc:  # noqa: BLE001 - "must raise", or the solution raising
+            return raised(exc)
+
+    kept = []
+    for group, seed, hidden, factor in battery_groups(tuple(seeds), tuple(scales)):
+        for case in module.cases(np.random.default_rng(case_seed(exercise_id, seed)), hidden):
+            inputs, changed = _scale(case.inputs, factor) if factor != 1.0 else (case.inputs,
+                                                                                    True)
+            if not changed:
+                continue
+            encoded = codec.encode(inputs)
+            try:
+                expected = outcome(module.reference, encoded)
+                got = outcome(lambda **kw: run(fn, **kw), encoded)
+            except REFERENCE_BUGS:
+                continue
+            if not _finite(expected) and (factor != 1.0 or not isinstance(expected, Raised)):
+                continue
+            if compare(got, expected, rtol if case.rtol is None else case.rtol,
+                       atol if case.atol is None else case.atol) is not None:
+                continue
+            kept.append(Case(inputs, label=f"{group}: {case.label}" if case.label else group,
+                             rtol=case.rtol, atol=case.atol))
+    return kept
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    line: int
+    description: str
+    kind: str
+    status: str  #: killed | equivalent | surviving
+    caught_by: str = ""  #: surviving: the first battery check that tells it from the solution
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "description": self.description, "kind": self.kind,
+                "status": self.status, "caught_by": self.caught_by}
+
+
+@dataclass(frozen=True)
+class MutationReport:
+    """What `mutation_test` found for one exercise."""
+
+    exercise: str
+    results: tuple[MutantResult, ...] = ()
+    seconds: float = 0.0
+    skipped: str = ""  #: why no mutant was run (no solution, the solution fails, ...)
+
+    @property
+    def made(self) -> int:
+        return len(self.results)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def surviving(self) -> tuple[MutantResult, ...]:
+        return tuple(r for r in self.results if r.status == "surviving")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise": self.exercise, "made": self.made, "killed": self.count("killed"),
+                "equivalent": self.count("equivalent"), "surviving": len(self.surviving),
+                "seconds": round(self.seconds, 1), "skipped": self.skipped,
+                "mutants": [r.to_dict() for r in self.results]}
+
+
+def _limit(exercise: Exercise, solution_ms: float) -> float:
+    """A mutant's time limit on the public cases: generous next to the solution's time, never
+    above the exercise's (a mutant that loops forever is killed in seconds, not minutes)."""
+    return min(exercise.timeout, max(2.0, 20 * solution_ms / 1000))
+
+
+@dataclass(frozen=True)
+class _Battery:
+    exercise: Exercise  #: a copy of the exercise whose public cases are the battery
+    cases: int
+    timeout: float
+
+
+def _battery(grader: Grader, exercise: Exercise, root: Path, seeds: tuple[int, ...],
+             scales: tuple[float, ...]) -> _Battery:
+    """The exercise copied under `root` with `BATTERY_CHECK` as its check.py, proved on the
+    solution (which passes it by construction: a case it fails is left out)."""
+    from tutor.course.loader import load_exercise
+
+    assert exercise.solution_path is not None
+    folder = root / "battery" / "exercises" / exercise.id
+    shutil.copytree(exercise.directory, folder,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (folder / "check.py").write_text(BATTERY_CHECK.format(
+        id=exercise.id, check=str(exercise.check_path), solution=str(exercise.solution_path),
+        drive=str(exercise.driver_path) if exercise.driver_path else None,
+        function=exercise.function, seeds=tuple(seeds), scales=tuple(scales),
+        rtol=exercise.rtol, atol=exercise.atol), encoding="utf-8")
+    copy = load_exercise(folder, exercise.solution_path.parent, exercise.pack)
+    result = grader.check(copy, exercise.solution_path, timeout=600.0)
+    if not result.passed:
+        raise RuntimeError(f"the solution fails its own equivalence battery: {result.message}")
+    return _Battery(copy, result.cases_total, max(5.0, 20 * result.duration_ms / 1000))
+
+
+def mutation_test(grader: Grader, exercise: Exercise, *,
+                  seeds: tuple[int, ...] = MUTANT_SEEDS,
+                  scales: tuple[float, ...] = MUTANT_SCALES, kinds: tuple[str, ...] = KINDS,
+                  progress: Callable[[int, int], None] | None = None) -> MutationReport:
+    """Grade every mutant of the exercise's solution on its public cases; each one that passes
+    them is checked on the equivalence battery (`battery_cases`): equivalent when it passes
+    that too, else surviving, with the battery case that told it apart. `progress(done,
+    total)` is called after each mutant."""
+    start = time.monotonic()
+
+    def skipped(why: str) -> MutationReport:
+        return MutationReport(exercise.id, (), time.monotonic() - start, why)
+
+    if exercise.solution_path is None:
+        return skipped("no solution to mutate")
+    if driver_problems(exercise):
+        return skipped("fix the drive problems first")
+    try:
+        mutants = make_mutants(exercise.solution_path.read_text(encoding="utf-8"), kinds)
+    except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
+        return skipped(f"the solution cannot be read: {exc}")
+    baseline = grader.check(exercise, exercise.solution_path)
+    if not baseline.passed:
+        return skipped("the solution does not pass")
+    limit = _limit(exercise, baseline.duration_ms)
+    results: list[MutantResult] = []
+    with tempfile.TemporaryDirectory(prefix="dltutor-mutants-") as tmp:
+        root = Path(tmp)
+        file = root / "submission" / exercise.filename
+        file.parent.mkdir()
+        battery: _Battery | None = None  # built when a first mutant passes the public cases
+        for done, mutant in enumerate(mutants, 1):
+            file.write_text(mutant.source, encoding="utf-8")
+            result = grader.check(exercise, file, timeout=limit)
+            status, caught_by = "killed", ""
+            if result.passed:
+                if battery is None:
+                    try:
+                        battery = _battery(grader, exercise, root, seeds, scales)
+                    except (RuntimeError, OSError) as exc:
+                        return skipped(str(exc))
+                status = "surviving"
+                if battery.cases:
+                    proof = grader.check(battery.exercise, file, timeout=battery.timeout)
+                    if proof.passed:
+                        status = "equivalent"
+                    else:
+                        caught_by = proof.report.label if proof.report else proof.message
+            results.append(MutantResult(mutant.line, mutant.description, mutant.kind, status,
+                                        caught_by))
+            if progress:
+                progress(done, len(mutants))
+    return MutationReport(exercise.id, tuple(results), time.monotonic() - start)
