@@ -45,6 +45,9 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
          [_lin(4, 6), ["relu"], _lin(6, 3), ["layernorm", 3], ["tanh"]]),
         ("two Linears back to back, then a ReLU",
          [_lin(3, 4), _lin(4, 2), ["relu"]]),
+        ("a LayerNorm (it has parameters: freeze them too) before the Linear head",
+         [_lin(5, 6), ["layernorm", 6], ["relu"], _lin(6, 4, False), ["layernorm", 4], ["tanh"],
+          _lin(4, 2)]),
     ]
     if hidden:
         acts = [["relu"], ["tanh"], ["sigmoid"], ["dropout", 0.2]]
@@ -53,6 +56,8 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             layers = []
             for a, b in pairwise(sizes):
                 layers.append(_lin(a, b, bool(rng.random() < 0.7)))
+                if rng.random() < 0.3:
+                    layers.append(["layernorm", b])
                 if rng.random() < 0.7:
                     layers.append(acts[int(rng.integers(0, len(acts)))])
             if rng.random() < 0.25:

@@ -47,6 +47,15 @@ def _report(model, layers, seed, batch):
 def drive(fn, layers, seed, batch):
     model = _build(layers, seed)
     returned = fn(model)
-    if isinstance(returned, nn.Module):  # returning the model (or nothing) are both fine
-        model = returned
+    # The task is to change `model` in place: the report is always on the model passed in.
+    # Returning that same model, or None, is fine. Another model (a frozen copy, a new
+    # Sequential) means the caller's model was not the one prepared: ValueError; anything else
+    # is the wrong kind of result: TypeError.
+    if isinstance(returned, nn.Module) and returned is not model:
+        raise ValueError("freeze_except_last returned a different model from the one it was "
+                         "given: freeze that model's own parameters in place and return it "
+                         "(or None)")
+    if returned is not None and returned is not model:
+        raise TypeError(f"freeze_except_last returned a {type(returned).__name__}: return the "
+                        "model it was given (changed in place), or None")
     return _report(model, layers, seed, batch)

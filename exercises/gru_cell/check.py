@@ -32,12 +32,16 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 2, 5, 3, zero_state=True, label="h_prev all zeros (the first step)"),
         _case(rng, 5, 6, 2, label="N=5, I=6, H=2"),
         _case(rng, 2, 3, 3, scale=25.0, label="large inputs: the gates saturate"),
+        # gate pre-activations past ±710: a sigmoid written as exp(a) / (1 + exp(a)) gives inf/inf
+        _case(rng, 3, 4, 3, scale=3000.0,
+              label="huge inputs: gate pre-activations in the thousands, both signs"),
     ]
     if hidden:
         for _ in range(8):
             n, i, h = (int(v) for v in rng.integers(1, 7, size=3))
             out.append(_case(rng, n, i, h, zero_state=bool(rng.random() < 0.25)))
         out.append(_case(rng, 1, 1, 6, label="N=1, I=1, H=6"))
+        out.append(_case(rng, 4, 2, 2, scale=5000.0, label="huge inputs, N=4, I=2, H=2"))
     return out
 
 

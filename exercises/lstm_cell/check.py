@@ -41,6 +41,10 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 4, 7, 1, "hidden size 1"),
         _case(rng, 2, 3, 3, "square I=H=3"),
         _case(rng, 5, 4, 2, "larger inputs", scale=3.0),
+        # gate pre-activations past ±710: a sigmoid written as exp(a) / (1 + exp(a)), or a tanh
+        # written out from np.exp, overflows to inf / inf = NaN there
+        _case(rng, 3, 4, 3, "huge inputs: gate pre-activations in the thousands, both signs",
+              scale=3000.0),
     ]
     zero_state = _case(rng, 2, 4, 3, "zero initial state")
     zero_state.inputs["h_prev"][:] = 0.0
@@ -50,4 +54,5 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         for _ in range(6):
             out.append(_case(rng, int(rng.integers(1, 6)), int(rng.integers(1, 9)),
                              int(rng.integers(1, 7)), "hidden random sizes"))
+        out.append(_case(rng, 4, 2, 2, "huge inputs, N=4, I=2, H=2", scale=5000.0))
     return out

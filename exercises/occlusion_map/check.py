@@ -10,10 +10,19 @@ from tutor.grading.kit import Case
 
 def _case(rng, h, w, k, patch, stride, fill, *, label=None, huge=False, label_text=""):
     if huge:
-        # positive pixels and weights with a positive mean: every logit is in the thousands, so a
-        # softmax without the max subtracted overflows (np.exp(710) is inf)
+        # positive pixels; two classes share large positive weights (their logits are in the
+        # thousands and a few units apart, so the label's probability is neither 0 nor 1), the
+        # others large negative ones (thousands below 0). A softmax without the max subtracted
+        # overflows (np.exp(710) is inf), and so does one that subtracts the min instead. One
+        # bright pixel moves the logits by ~2000 when a square hides it: the max to subtract is
+        # each position's own, not one max over all positions (exp underflows to 0/0 there).
         image = np.abs(rng.standard_normal((h, w))) + 0.5
-        weights = (rng.standard_normal((k, h * w)) + 1.0) * 100.0
+        image[rng.integers(0, h), rng.integers(0, w)] += 20.0
+        top = rng.permutation(k)[:2]
+        sign = np.where(np.isin(np.arange(k), top), 1.0, -1.0)[:, None]
+        shared = 100.0 + 30.0 * rng.standard_normal(h * w)
+        weights = sign * shared + 0.3 * rng.standard_normal((k, h * w))
+        label = int(top[0]) if label is None else label
     else:
         # logits of a few units: probabilities are neither 0 nor 1, and hiding a patch moves them
         image = rng.standard_normal((h, w)) + 0.5
@@ -36,7 +45,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 5, 5, 3, 2, 1, 0.0),
         _case(rng, 6, 4, 4, 2, 2, -1.0, label_text="6x4 image (not square), patch 2, stride 2, fill -1"),
         _case(rng, 4, 7, 2, 3, 2, 0.5, label=0,
-              label_text="4x7 image, 2 classes, patch 3, stride 2 (a column is left over), fill 0.5"),
+              label_text="4x7 image, 2 classes, patch 3, stride 2 (a row is left over), fill 0.5"),
         _case(rng, 3, 3, 5, 1, 1, None, label=4,
               label_text="3x3 image, patch 1 (one pixel at a time), fill left at its default 0.0"),
         _case(rng, 4, 4, 3, 4, 1, 0.0, label_text="the patch covers the whole image: a 1x1 map"),

@@ -30,12 +30,16 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 2, 1, 1, label="I = H = 1"),
         _case(rng, 3, 3, 4, zero_state=True, label="h_prev all zeros (the first step)"),
         _case(rng, 2, 3, 4, scale=40.0, label="large inputs: tanh saturates near ±1"),
+        # |pre-activation| past ~710, both signs: a tanh written from np.exp overflows (inf/inf)
+        _case(rng, 3, 4, 5, scale=3000.0,
+              label="huge inputs: pre-activations in the thousands, both signs"),
     ]
     if hidden:
         for _ in range(8):
             n, i, h = (int(v) for v in rng.integers(1, 8, size=3))
             out.append(_case(rng, n, i, h))
         out.append(_case(rng, 1, 1, 7, zero_state=True, label="N=1, I=1, H=7, zero state"))
+        out.append(_case(rng, 4, 2, 3, scale=5000.0, label="huge inputs, N=4, I=2, H=3"))
     return out
 
 

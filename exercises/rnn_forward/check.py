@@ -30,12 +30,16 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 7, 2, 1, 1, label="I = H = 1, T=7"),
         _case(rng, 3, 5, 6, 3, label="T=3 smaller than N=5"),
         _case(rng, 4, 2, 3, 3, scale=30.0, label="large inputs: tanh saturates"),
+        # |pre-activation| past ~710, both signs: a tanh written from np.exp overflows (inf/inf)
+        _case(rng, 3, 3, 4, 4, scale=3000.0,
+              label="huge inputs: pre-activations in the thousands, both signs"),
     ]
     if hidden:
         for _ in range(8):
             t, n, i, h = (int(v) for v in rng.integers(1, 7, size=4))
             out.append(_case(rng, t, n, i, h, zero_state=bool(rng.random() < 0.3)))
         out.append(_case(rng, 10, 1, 1, 2, label="long sequence, T=10"))
+        out.append(_case(rng, 3, 2, 3, 2, scale=5000.0, label="huge inputs, T=3"))
     return out
 
 
