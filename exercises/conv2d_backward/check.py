@@ -9,15 +9,19 @@ from tutor.grading.kit import Case
 
 
 def _case(rng, n, c_in, c_out, h, w, kh, kw, stride, padding, label):
-    h_out = (h + 2 * padding - kh) // stride + 1
-    w_out = (w + 2 * padding - kw) // stride + 1
-    return Case({
+    s, p = (1 if stride is None else stride), (0 if padding is None else padding)
+    h_out = (h + 2 * p - kh) // s + 1
+    w_out = (w + 2 * p - kw) // s + 1
+    inputs = {
         "dout": rng.standard_normal((n, c_out, h_out, w_out)),
         "x": rng.standard_normal((n, c_in, h, w)),
         "w": rng.standard_normal((c_out, c_in, kh, kw)),
-        "stride": stride,
-        "padding": padding,
-    }, label=label)
+    }
+    if stride is not None:  # None: left out of the call, the learner's default is used
+        inputs["stride"] = stride
+    if padding is not None:
+        inputs["padding"] = padding
+    return Case(inputs, label=label)
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
@@ -32,6 +36,9 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         (3, 3, 2, 4, 5, 1, 1, 1, 0, "1x1 kernel"),
         (1, 2, 2, 4, 3, 4, 3, 1, 0, "kernel as large as the input: 1x1 output"),
         (2, 2, 1, 4, 4, 3, 3, 1, 2, "padding 2 on a 4x4 input"),
+        (2, 2, 3, 5, 6, 3, 2, None, None, "stride and padding left out: defaults 1 and 0"),
+        (2, 3, 2, 7, 6, 3, 3, 2, None, "stride 2, padding left out (default 0)"),
+        (1, 2, 2, 4, 5, 3, 3, None, 1, "padding 1, stride left out (default 1)"),
     ]
     if hidden:
         for _ in range(8):

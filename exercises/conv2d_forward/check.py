@@ -9,13 +9,16 @@ from tutor.grading.kit import Case
 
 
 def _case(rng, n, c_in, c_out, h, w, kh, kw, stride, padding, label, scale=1.0):
-    return Case({
+    inputs = {
         "x": rng.standard_normal((n, c_in, h, w)) * scale,
         "w": rng.standard_normal((c_out, c_in, kh, kw)),
         "b": rng.standard_normal(c_out) + np.sign(rng.standard_normal(c_out)),  # never ~0
-        "stride": stride,
-        "padding": padding,
-    }, label=label)
+    }
+    if stride is not None:  # None: left out of the call, the learner's default is used
+        inputs["stride"] = stride
+    if padding is not None:
+        inputs["padding"] = padding
+    return Case(inputs, label=label)
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
@@ -31,6 +34,9 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         (1, 1, 1, 4, 3, 4, 3, 1, 0, "kernel as large as the input: 1x1 output"),
         (2, 1, 1, 6, 5, 3, 3, 2, 0, "one channel in and out, stride 2 (floor)"),
         (1, 2, 3, 3, 3, 5, 5, 1, 1, "kernel larger than the input, padding makes it fit"),
+        (2, 2, 3, 5, 6, 3, 2, None, None, "stride and padding left out: defaults 1 and 0"),
+        (1, 3, 2, 6, 6, 2, 2, 2, None, "stride 2, padding left out (default 0)"),
+        (2, 2, 2, 4, 5, 3, 3, None, 1, "padding 1, stride left out (default 1)"),
     ]
     if hidden:
         for _ in range(8):

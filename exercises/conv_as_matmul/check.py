@@ -27,6 +27,9 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         (3, 4, 3, 4, 1, 0, "kernel as large as the input: one row"),
         (2, 2, 1, 1, 1, 1, "1x1 input with padding 1"),
         (3, 3, 5, 5, 2, 0, "stride 2 without padding"),
+        (2, 3, 4, 5, None, None, "stride and padding left out: defaults 1 and 0"),
+        (3, 2, 5, 4, 2, None, "stride 2, padding left out (default 0)"),
+        (2, 2, 3, 4, None, 1, "padding 1, stride left out (default 1)"),
     ]
     if hidden:
         for _ in range(10):
@@ -38,9 +41,15 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             specs.append((kh, kw, in_h, in_w, stride, padding,
                           f"random: {kh}x{kw} kernel on {in_h}x{in_w}, stride {stride}, "
                           f"padding {padding}"))
-    return [Case({"w": _kernel(rng, kh, kw), "in_h": in_h, "in_w": in_w, "stride": stride,
-                  "padding": padding}, label=label)
-            for kh, kw, in_h, in_w, stride, padding, label in specs]
+    out = []
+    for kh, kw, in_h, in_w, stride, padding, label in specs:
+        inputs = {"w": _kernel(rng, kh, kw), "in_h": in_h, "in_w": in_w}
+        if stride is not None:  # None: left out of the call, the learner's default is used
+            inputs["stride"] = stride
+        if padding is not None:
+            inputs["padding"] = padding
+        out.append(Case(inputs, label=label))
+    return out
 
 
 def reference(w, in_h, in_w, stride=1, padding=0):

@@ -128,7 +128,13 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
              label="unknown layer type: raise ValueError"),
         Case({"layers": [conv(6, 4, 3, groups=4)]},
              label="in_channels not divisible by groups: raise ValueError"),
+        Case({"layers": [conv(4, 6, 3, groups=4)]},
+             label="in_channels divisible by groups but out_channels not: raise ValueError"),
+        Case({"layers": [conv(8, 16, 3, groups=2), RELU, conv(16, 12, 1, groups=4)]},
+             label="groups 2 then 4, both dividing in and out"),
     ]
+    for _ in range(2):
+        out.append(Case({"layers": _random_stack(rng)}, label="a random conv stack"))
     if hidden:
         for _ in range(10):
             out.append(Case({"layers": _random_stack(rng)}, label="a random conv stack"))

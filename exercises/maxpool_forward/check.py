@@ -1,5 +1,5 @@
 """Trusted check for maxpool_forward: torch.nn.functional.max_pool2d on random batches, window
-sizes and strides (overlapping, tiling and skipping), with all-negative windows."""
+sizes and strides (overlapping, tiling and skipping), with all-negative windows and ties."""
 
 import numpy as np
 import torch
@@ -32,6 +32,12 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     # every value negative: a running max that starts at 0 shows
     out.append(Case({"x": -np.abs(rng.standard_normal((2, 2, 5, 5))) - 0.1, "k": 2, "stride": 1},
                     label="all values negative"))
+    # ties: the maximum appears several times in a window (the value is the same whichever
+    # copy wins; PyTorch's index is the first in row-major order)
+    out.append(Case({"x": np.maximum(rng.standard_normal((2, 3, 6, 6)) - 0.5, 0.0), "k": 2,
+                     "stride": 2}, label="after a ReLU: windows of zeros (ties)"))
+    out.append(Case({"x": rng.integers(-2, 3, size=(2, 2, 6, 7)).astype(np.float64), "k": 3,
+                     "stride": 1}, label="integer values: ties inside overlapping windows"))
     return out
 
 

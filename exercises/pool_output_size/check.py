@@ -10,19 +10,29 @@ from tutor.grading.kit import Case
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     specs = [
-        # w, k, s, p, ceil_mode, label   (s or p = "default": left out of the call)
+        # w, k, s, p, ceil_mode, label   (s or p = "default", ceil_mode None: left out of the call)
         (224, 2, "default", "default", None, "224 wide, 2x2 pooling, stride defaults to k"),
+        (5, 2, "default", "default", None,
+         "all defaults (s = k, p = 0, floor): the odd last column is dropped"),
         (7, 3, 2, 1, False, "k 3, stride 2, padding 1"),
         (5, 2, 2, 0, False, "odd width: the floor drops the last column"),
         (6, 3, 1, 1, False, "overlapping windows, stride 1, padding 1"),
         (5, 2, 2, 0, True, "ceil_mode keeps the partial last window"),
         (6, 3, 2, 0, True, "ceil_mode, k 3, stride 2"),
+        (9, 3, 2, 0, True, "ceil_mode, exact division: the same as floor"),
         (7, 2, "default", 0, True, "ceil_mode with the default stride"),
         (5, 2, 2, 1, True, "ceil_mode: a last window starting in the right padding is dropped"),
+        # (out - 1)·s lies in [w - p, w + p): the last window starts on the last input pixel
+        (6, 3, 2, 1, True, "ceil_mode, padding 1: the last window starts on the last pixel"),
+        (8, 4, 3, 2, True, "ceil_mode, padding 2, stride 3: the last window is kept"),
         (2, 3, 2, 0, True, "ceil_mode: one window larger than the input"),
         (1, 1, "default", "default", None, "1 wide, k 1"),
         (9, 4, 3, 2, False, "padding exactly k/2 is allowed"),
         (2, 3, 1, 0, False, "kernel wider than the input: ValueError"),
+        # w + 2p - k = -1 lies above -s: floor(-1/2) = -1, while int(-1/2) = 0 gives 1 window
+        (2, 3, 2, 0, False, "kernel 1 wider than the input, stride 2: ValueError"),
+        (2, 6, 1, 0, False, "kernel 3 times the input: ValueError (not a negative count)"),
+        (1, 4, 1, 0, True, "ceil_mode, kernel much wider than the input: ValueError"),
         (8, 3, 1, 2, False, "padding larger than k/2: ValueError"),
         (8, 2, 0, 0, False, "stride 0: ValueError"),
         (6, 0, 1, 0, False, "kernel size 0: ValueError"),

@@ -31,6 +31,16 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             "W2": rng.standard_normal((d, h)) / np.sqrt(h),
             "b2": rng.standard_normal(d) * 0.5,
         }, label=label))
+    # Large activations (hidden units and outputs well above 6): a ReLU capped from above
+    # (ReLU6, a clip) agrees with the real one on small values only.
+    for n, d, h in [(5, 4, 6)] + ([(int(rng.integers(1, 9)), 3, 5)] if hidden else []):
+        out.append(Case({
+            "x": rng.standard_normal((n, d)) * 10.0,
+            "W1": rng.standard_normal((h, d)) * 2.0 / np.sqrt(d),
+            "b1": rng.standard_normal(h) * 2.0,
+            "W2": rng.standard_normal((d, h)) / np.sqrt(h),
+            "b2": rng.standard_normal(d) * 2.0,
+        }, label=f"large activations (x ~ 10): N {n}, D {d}, H {h}"))
     d, h = 3, 4
     out.append(Case({"x": rng.standard_normal((4, d)) * 2.0,
                      "W1": rng.standard_normal((h, d)), "b1": rng.standard_normal(h),
