@@ -186,8 +186,9 @@ def run(args: argparse.Namespace) -> int:
     below = report.below_min_score
     n = len(report.submissions)
     summary = (f"graded {n} submission{'s' if n != 1 else ''} in "
-               f"{time.monotonic() - started:.1f} s · "
-               f"mean {report.mean_score():g}/{report.max_score:g} points")
+               f"{time.monotonic() - started:.1f} s")
+    if (args.format, args.output) != ("text", None):  # the text report already says the mean
+        summary += f" · mean {report.mean_score():g}/{report.max_score:g} points"
     if min_score is not None:
         summary += f" · {len(below)} below --min-score {min_score:g}"
         if below:
