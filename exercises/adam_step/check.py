@@ -5,7 +5,14 @@ the same state.
 What is compared is each step's *update* (new param minus old param), m and v: a mistake such as
 eps inside the square root moves the parameter by ~1e-8 on a parameter of ~1, which a comparison
 of the parameter itself would hide; the update shows it. Gradient scales, betas, eps, lr and the
-starting step t all vary across cases."""
+starting step t all vary across cases.
+
+Some cases leave lr, beta1, beta2 and/or eps out of their inputs: the learner's function is then
+called without them (its defaults must be the README's 1e-3, 0.9, 0.999 and 1e-8, not Keras's
+epsilon = 1e-7) and torch.optim.Adam with its own defaults. The default eps only shows next to
+√v̂ when the gradients are tiny, hence the defaults case with gradients ~1e-5."""
+
+import inspect
 
 import numpy as np
 import torch
@@ -13,9 +20,14 @@ import torch
 from tutor.grading.kit import Case
 
 
-def reference(param, grads, m, v, t, lr, beta1, beta2, eps):
+def reference(param, grads, m, v, t, lr=None, beta1=None, beta2=None, eps=None):
     p = torch.nn.Parameter(torch.tensor(param, dtype=torch.float64))
-    opt = torch.optim.Adam([p], lr=lr, betas=(beta1, beta2), eps=eps, foreach=False)
+    options = {name: value for name, value in (("lr", lr), ("eps", eps)) if value is not None}
+    if beta1 is not None or beta2 is not None:   # else torch's defaults, (0.9, 0.999)
+        default1, default2 = inspect.signature(torch.optim.Adam).parameters["betas"].default
+        options["betas"] = (default1 if beta1 is None else beta1,
+                            default2 if beta2 is None else beta2)
+    opt = torch.optim.Adam([p], foreach=False, **options)
     if t > 1:  # resume at step t with the given moments
         opt.state[p] = {"step": torch.tensor(float(t - 1)),
                         "exp_avg": torch.tensor(m, dtype=torch.float64),
@@ -40,13 +52,22 @@ def _case(rng, shape, steps, t, lr, beta1, beta2, eps, scale, label):
     else:  # moments consistent with gradients of this scale
         m = rng.standard_normal(shape) * scale * 0.5
         v = (rng.standard_normal(shape) * scale) ** 2 + (scale * 0.1) ** 2
-    return Case({"param": param, "grads": grads, "m": m, "v": v, "t": t, "lr": lr,
-                 "beta1": beta1, "beta2": beta2, "eps": eps}, label=label, rtol=1e-6, atol=0.0)
+    inputs = {"param": param, "grads": grads, "m": m, "v": v, "t": t}
+    # a hyper-parameter given as None is left out: the learner's default is used
+    inputs.update({name: value for name, value in
+                   (("lr", lr), ("beta1", beta1), ("beta2", beta2), ("eps", eps))
+                   if value is not None})
+    return Case(inputs, label=label, rtol=1e-6, atol=0.0)
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     out = [
-        _case(rng, (5,), 4, 1, 1e-3, 0.9, 0.999, 1e-8, 1.0, "defaults, first 4 steps"),
+        # "defaults": lr, beta1, beta2 and eps are not passed, so the learner's defaults are used
+        _case(rng, (5,), 4, 1, None, None, None, None, 1.0, "defaults, first 4 steps"),
+        _case(rng, (2, 4), 4, 1, None, None, None, None, 1e-5,
+              "the defaults, gradients ~1e-5: eps = 1e-8 is ~1e-3 of √v̂"),
+        _case(rng, (3,), 3, 5, 0.01, None, 0.99, 1e-6, 0.5, "the default beta1 must be 0.9"),
+        _case(rng, (3,), 3, 5, 0.01, 0.8, None, 1e-6, 0.5, "the default beta2 must be 0.999"),
         _case(rng, (3, 4), 5, 1, 0.01, 0.9, 0.999, 1e-8, 1e-4, "tiny gradients (eps matters)"),
         _case(rng, (2, 3, 2), 3, 1, 0.1, 0.8, 0.99, 1e-3, 0.05, "other betas, large eps"),
         _case(rng, (4,), 4, 10, 0.05, 0.5, 0.9, 1e-6, 2.0, "resuming at step 10"),
@@ -61,4 +82,6 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
                              float(10 ** rng.uniform(-4, -0.5)), float(rng.uniform(0.5, 0.99)),
                              float(rng.uniform(0.9, 0.9999)), float(10 ** rng.uniform(-9, -2)),
                              float(10 ** rng.uniform(-4, 1)), "hidden random case"))
+        out.append(_case(rng, (3, 2), 3, int(rng.integers(1, 50)), None, None, None, None,
+                         float(10 ** rng.uniform(-6, 0)), "the defaults, hidden"))
     return out

@@ -7,14 +7,16 @@ The trusted check (check.py) runs the same inputs through torch.optim.Adam."""
 import numpy as np
 
 
-def drive(fn, param, grads, m, v, t, lr, beta1, beta2, eps):
-    """Call adam_step K times, feeding its own outputs back, and collect every step."""
+def drive(fn, param, grads, m, v, t, lr=None, beta1=None, beta2=None, eps=None):
+    """Call adam_step K times, feeding its own outputs back, and collect every step. A case
+    without lr, beta1, beta2 or eps leaves it out of the call, so the learner's default is used."""
+    options = {name: value for name, value in
+               (("lr", lr), ("beta1", beta1), ("beta2", beta2), ("eps", eps)) if value is not None}
     p = np.array(param, dtype=np.float64)
     updates, ms, vs = [], [], []
     for k, g in enumerate(grads):
         before = p.copy()  # the learner may update p in place
-        out = fn(p, np.array(g), np.array(m), np.array(v), t + k, lr=lr, beta1=beta1,
-                 beta2=beta2, eps=eps)
+        out = fn(p, np.array(g), np.array(m), np.array(v), t + k, **options)
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             raise TypeError(f"adam_step must return a tuple (param, m, v); got {type(out).__name__}"
                             + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""))

@@ -1,6 +1,10 @@
 """Trusted check for batchnorm_forward: torch.nn.BatchNorm1d (float64) with the same gamma, beta
 and running statistics, in train() or eval() mode; returns its output and its running buffers
-after the call. BatchNorm1d itself raises ValueError for a training batch of one sample."""
+after the call. BatchNorm1d itself raises ValueError for a training batch of one sample.
+
+Values far from 0 with a small spread (~1e6 ± 1) are where the one-pass variance
+mean(x²) − mean(x)² loses its digits (its error there is ~1e-4, not ~1e-10); a case's absolute
+floor is scaled to the rounding such inputs force on any correct formula (`_atol`)."""
 
 import numpy as np
 import torch
@@ -21,6 +25,13 @@ def reference(x, gamma, beta, running_mean, running_var, momentum, eps, train):
     return y.numpy(), bn.running_mean.numpy().copy(), bn.running_var.numpy().copy()
 
 
+def _atol(x, gamma, var, eps):
+    """y = γ·(x − mean)/σ: forming x − mean costs ~1 ulp of |x| in any correct formula, so y's
+    rounding floor is ~|γ|·ulp(max |x|)/σ; allow 50 ulps of it (never under 1e-12)."""
+    floor = 1e-14 * np.abs(x).max() * np.abs(gamma).max() / np.sqrt(var.min() + eps)
+    return max(1e-12, float(floor))
+
+
 def _case(rng, n, d, momentum, eps, train, scale=1.0, offset=0.0, label=""):
     x = rng.standard_normal((n, d)) * scale + offset
     inputs = {
@@ -33,7 +44,9 @@ def _case(rng, n, d, momentum, eps, train, scale=1.0, offset=0.0, label=""):
     }
     mode = "train" if train else "eval"
     text = f"x {(n, d)}, {mode}, momentum={momentum}, eps={eps}"
-    return Case(inputs, label=text + (f"; {label}" if label else ""))
+    var = x.var(axis=0) if train and n > 1 else inputs["running_var"]
+    return Case(inputs, label=text + (f"; {label}" if label else ""),
+                atol=_atol(x, inputs["gamma"], var, eps))
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
@@ -50,6 +63,8 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 4, 5, 0.0, 1e-4, True, label="momentum 0: running stats unchanged"),
         _case(rng, 10, 3, 0.2, 1e-5, True, scale=50.0, offset=1000.0,
               label="large values far from 0"),
+        _case(rng, 8, 3, 0.1, 1e-5, True, scale=1.0, offset=1e6,
+              label="values ~1e6 with a spread of ~1: subtract the mean before squaring"),
     ]
     if hidden:
         for _ in range(8):
@@ -59,4 +74,8 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
                              scale=float(rng.choice([0.1, 1.0, 10.0])),
                              offset=float(rng.choice([0.0, 5.0, -100.0]))))
         out.append(_case(rng, 3, 8, 0.1, 1e-5, False, label="evaluation, wide"))
+        out.append(_case(rng, int(rng.integers(3, 10)), int(rng.integers(1, 5)), 0.1, 1e-5, True,
+                         scale=float(rng.choice([0.5, 1.0, 3.0])),
+                         offset=float(rng.choice([-1e6, 3e5, 2e6])),
+                         label="far from 0, small spread"))
     return out

@@ -57,6 +57,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, (2, 2, 3), 0.9, False, label="evaluation with a large p"),
         _case(rng, (6,), 0.0, True, ties=True, label="p = 0 keeps everything"),
         _case(rng, (3, 4), 1.0, True, label="p = 1 drops everything: zeros, not NaN"),
+        _case(rng, (2, 3), 1.0, False, label="p = 1 in evaluation is still the identity"),
         _case(rng, (1, 5), 0.3, True, label="batch of 1"),
     ]
     if hidden:
@@ -65,6 +66,5 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             out.append(_case(rng, shape, float(rng.choice([0.1, 0.25, 0.5, 0.6, 0.95])),
                              bool(rng.random() < 0.75), ties=bool(rng.random() < 0.5),
                              scale=float(rng.choice([0.01, 1.0, 1000.0]))))
-        out.append(_case(rng, (2, 3), 1.0, False, label="p = 1 in evaluation is still the identity"))
         out.append(_case(rng, (5, 1), 0.0, False, label="p = 0, evaluation"))
     return out

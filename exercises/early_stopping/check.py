@@ -4,14 +4,19 @@ PyTorch has no early stopping, so the reference is plain Python, written differe
 usual counter loop: it first lists every improving epoch, then finds the first epoch that lies
 `patience` epochs after the last improvement before it. Losses sit on a 0.01 grid and min_delta
 is never a multiple of 0.01, so no comparison lands on a rounding boundary (ties with
-min_delta = 0 are exact equalities, which every formulation treats alike)."""
+min_delta = 0 are exact equalities, which every formulation treats alike).
+
+min_delta is an absolute margin below the best loss so far, and `best` moves only on an
+improvement: the cases tell that apart from a relative margin (best·(1 − min_delta), the same
+thing only when the losses are near 1) and from a `best` that follows every new minimum. Some
+cases leave min_delta out, so the learner's default (0.0) is used."""
 
 import numpy as np
 
 from tutor.grading.kit import Case
 
 
-def reference(val_losses, patience, min_delta):
+def reference(val_losses, patience, min_delta=0.0):
     n = len(val_losses)
     if n == 0:
         raise ValueError("val_losses is empty")
@@ -40,15 +45,21 @@ def _curve(rng, n, noise):
 
 
 def _case(losses, patience, min_delta=0.0, label=""):
-    text = f"{len(losses)} epochs, patience={patience}, min_delta={min_delta}"
-    return Case({"val_losses": list(losses), "patience": patience, "min_delta": min_delta},
-                label=text + (f"; {label}" if label else ""))
+    """min_delta None: left out of the inputs, so the learner's default is used."""
+    inputs = {"val_losses": list(losses), "patience": patience}
+    text = f"{len(losses)} epochs, patience={patience}"
+    if min_delta is None:
+        text += ", min_delta not passed"
+    else:
+        inputs["min_delta"] = min_delta
+        text += f", min_delta={min_delta}"
+    return Case(inputs, label=text + (f"; {label}" if label else ""))
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     out = [
-        _case([0.90, 0.70, 0.65, 0.66, 0.64, 0.67, 0.68, 0.69], 3,
-              label="the lesson's worked run"),
+        _case([0.90, 0.70, 0.65, 0.66, 0.64, 0.67, 0.68, 0.69], 3, min_delta=None,
+              label="the lesson's worked run, with the default min_delta (0)"),
         _case([1.0, 0.9, 0.8, 0.7, 0.6, 0.5], 2, label="always improving: never stops"),
         _case([1.0, 0.8, 0.8, 0.8, 0.9, 0.7, 0.6], 3,
               label="ties with the best are not improvements"),
@@ -58,7 +69,14 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
               label="a better loss after the stop does not count"),
         _case([1.0, 0.99, 0.98, 0.995, 0.97, 0.99, 0.99], 2, min_delta=0.025,
               label="improvements smaller than min_delta do not count"),
-        _case([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], 2, label="a flat curve"),
+        _case([1.0, 0.97, 0.94, 0.93, 0.92, 0.91], 3, min_delta=0.05,
+              label="best stays 1.0 through 0.97 (not an improvement), so 0.94 is one"),
+        _case([5.0, 4.98, 4.97, 4.96, 4.94, 4.90, 4.80], 3, min_delta=0.025,
+              label="losses near 5: min_delta is absolute (best − 0.025), not relative"),
+        _case([0.30, 0.29, 0.28, 0.27, 0.26, 0.25], 2, min_delta=0.015,
+              label="losses near 0.3: min_delta is absolute (best − 0.015), not relative"),
+        _case([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], 2, min_delta=None,
+              label="a flat curve, with the default min_delta (0)"),
         _case([0.3], 1, label="a single epoch"),
         _case(_curve(rng, 20, 0.03), 4, label="a noisy curve"),
         _case(_curve(rng, 15, 0.05), 1, min_delta=0.005, label="patience 1"),
@@ -70,7 +88,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             n = int(rng.integers(1, 30))
             out.append(_case(_curve(rng, n, float(rng.choice([0.0, 0.01, 0.04, 0.1]))),
                              int(rng.integers(1, 7)),
-                             min_delta=float(rng.choice([0.0, 0.0, 0.005, 0.015, 0.025]))))
+                             min_delta=[None, 0.0, 0.005, 0.015, 0.025][int(rng.integers(0, 5))]))
         out.append(_case([2.0, 1.0, 1.0, 1.0, 1.0], 4, label="ties until the very end"))
         out.append(_case([0.7, 0.6], -1, label="negative patience: raise ValueError"))
     return out

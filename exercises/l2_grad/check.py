@@ -24,12 +24,22 @@ def reference(w, grad, weight_decay):
     return total
 
 
-def _case(rng, shape, wd, wscale=1.0, label=""):
+def _case(rng, shape, wd, wscale=1.0, gscale=1.0, label=""):
     w = rng.standard_normal(shape) * wscale
-    grad = rng.standard_normal(shape)
+    grad = rng.standard_normal(shape) * gscale
     return Case({"w": w, "grad": grad, "weight_decay": wd},
                 label=f"shape {shape}, weight_decay={wd}, |w| ~ {wscale}"
+                      + (f", |grad| ~ {gscale}" if gscale != 1.0 else "")
                       + (f"; {label}" if label else ""))
+
+
+def _scaled_atol(case: Case) -> Case:
+    """grad + λ·w can cancel to ~0, where only an absolute tolerance works; its float64 rounding
+    is a few ulps of the larger term, so the floor is 1e-13 of max(|grad|, |λ·w|) in this case
+    (a fixed atol would pass anything on tiny weights and gradients)."""
+    w, grad, wd = case.inputs["w"], case.inputs["grad"], case.inputs["weight_decay"]
+    size = max(float(np.abs(grad).max()), float(np.abs(wd * w).max())) if w.size else 0.0
+    return Case(case.inputs, label=case.label, atol=1e-13 * size)
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
@@ -48,10 +58,15 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     zg = _case(rng, (2, 4), 0.05, wscale=3.0, label="zero data gradient: only the penalty")
     zg.inputs["grad"][:] = 0.0
     out.append(zg)
+    out.append(_case(rng, (3, 3), 0.5, wscale=1e-9, gscale=1e-9,
+                     label="tiny weights and gradients: every value ~1e-9"))
+    out.append(_case(rng, (0, 3), 0.1, label="an empty weight matrix"))
+    out.append(_case(rng, (0,), 0.0, label="an empty vector, no decay"))
     if hidden:
         for _ in range(8):
             shape = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 5))))
             out.append(_case(rng, shape, float(rng.choice([1e-3, 0.02, 0.5, 2.0])),
-                             wscale=float(rng.choice([0.1, 1.0, 50.0]))))
-        out.append(_case(rng, (0, 3), 0.1, label="an empty weight matrix"))
-    return out
+                             wscale=float(rng.choice([1e-6, 0.1, 1.0, 50.0])),
+                             gscale=float(rng.choice([1e-6, 1.0, 10.0]))))
+        out.append(_case(rng, (2, 0, 4), 0.3, label="an empty 3-D array"))
+    return [_scaled_atol(case) for case in out]

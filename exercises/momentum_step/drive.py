@@ -11,10 +11,13 @@ def _snap(v):
     return v.copy() if isinstance(v, np.ndarray) else v
 
 
-def drive(fn, param, grads, lr, momentum, dampening, weight_decay):
-    """Start with buf = None and return every step's (param, buf)."""
+def drive(fn, param, grads, lr, momentum, dampening=None, weight_decay=None):
+    """Start with buf = None and return every step's (param, buf). A case without dampening or
+    weight_decay leaves that argument out of the call, so the learner's default is used."""
+    options = {name: value for name, value in
+               (("dampening", dampening), ("weight_decay", weight_decay)) if value is not None}
     p, buf, out = param.copy(), None, []
     for g in grads:
-        p, buf = fn(p, g.copy(), buf, lr, momentum, dampening, weight_decay)
+        p, buf = fn(p, g.copy(), buf, lr, momentum, **options)
         out.append((_snap(p), _snap(buf)))
     return out

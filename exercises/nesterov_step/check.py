@@ -2,7 +2,10 @@
 
 drive.py (the driver the learner's process runs) feeds the learner's own (param, buf) back in for
 every step, starting with buf = None, and returns every step's (param, buf); the reference runs
-torch.optim.SGD over the same steps and reads its state["momentum_buffer"]."""
+torch.optim.SGD over the same steps and reads its state["momentum_buffer"].
+
+Some cases leave weight_decay out of their inputs: the learner's function is then called without
+it (its default must be the README's 0.0) and torch.optim.SGD with its own default."""
 
 import numpy as np
 import torch
@@ -10,10 +13,11 @@ import torch
 from tutor.grading.kit import Case
 
 
-def reference(param, grads, lr, momentum, weight_decay):
+def reference(param, grads, lr, momentum, weight_decay=None):
     p = torch.tensor(param, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD([p], lr=lr, momentum=momentum, dampening=0.0,
-                          weight_decay=weight_decay, nesterov=True)
+    options = {} if weight_decay is None else {"weight_decay": weight_decay}  # else torch's 0
+    opt = torch.optim.SGD([p], lr=lr, momentum=momentum, dampening=0.0, nesterov=True,
+                          **options)
     out = []
     for g in grads:
         p.grad = torch.tensor(g, dtype=torch.float64)
@@ -24,11 +28,17 @@ def reference(param, grads, lr, momentum, weight_decay):
 
 
 def _case(rng, shape, steps, lr, momentum, weight_decay=0.0, gscale=1.0, label=""):
+    """weight_decay None: left out of the inputs, so the learner's default is used."""
     param = rng.standard_normal(shape)
     grads = rng.standard_normal((steps, *shape)) * gscale
-    text = f"shape {shape}, {steps} steps, lr={lr}, momentum={momentum}, weight_decay={weight_decay}"
-    return Case({"param": param, "grads": grads, "lr": lr, "momentum": momentum,
-                 "weight_decay": weight_decay}, label=text + (f"; {label}" if label else ""))
+    inputs = {"param": param, "grads": grads, "lr": lr, "momentum": momentum}
+    text = f"shape {shape}, {steps} steps, lr={lr}, momentum={momentum}"
+    if weight_decay is None:
+        text += ", weight_decay not passed"
+    else:
+        inputs["weight_decay"] = weight_decay
+        text += f", weight_decay={weight_decay}"
+    return Case(inputs, label=text + (f"; {label}" if label else ""))
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
@@ -41,10 +51,13 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, (2, 5), 1, 0.2, 0.7, weight_decay=0.3,
               label="a single step: buf = d, step along (1 + momentum)·d"),
     ]
+    out.append(_case(rng, (4, 3), 5, 0.1, 0.9, weight_decay=None,
+                     label="the default weight_decay must be 0"))
+    # the README's worked example, with the default weight_decay
     g = np.full((5, 3), 2.0)
-    out.append(Case({"param": np.ones(3), "grads": g, "lr": 0.1, "momentum": 0.9,
-                     "weight_decay": 0.0},
-                    label="constant gradient 2, p0 = 1, lr=0.1, momentum=0.9 (5 steps)"))
+    out.append(Case({"param": np.ones(3), "grads": g, "lr": 0.1, "momentum": 0.9},
+                    label="constant gradient 2, p0 = 1, lr=0.1, momentum=0.9 (5 steps), "
+                          "weight_decay not passed"))
     z = _case(rng, (3, 3), 5, 0.1, 0.9, weight_decay=0.05, label="some gradient entries exactly 0")
     z.inputs["grads"][:, 0, :] = 0.0
     out.append(z)
@@ -54,7 +67,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             out.append(_case(rng, shape, int(rng.integers(2, 9)),
                              float(rng.choice([0.5, 0.1, 0.03, 0.001])),
                              float(rng.choice([0.3, 0.6, 0.9, 0.95])),
-                             weight_decay=float(rng.choice([0.0, 0.02, 0.3])),
+                             weight_decay=[None, 0.0, 0.02, 0.3][int(rng.integers(0, 4))],
                              gscale=float(rng.choice([0.1, 1.0, 100.0]))))
         out.append(_case(rng, (1, 1), 10, 0.1, 0.999, weight_decay=1e-3,
                          label="momentum close to 1, 10 steps"))

@@ -11,10 +11,12 @@ def _snap(v):
     return v.copy() if isinstance(v, np.ndarray) else v
 
 
-def drive(fn, param, grads, lr, momentum, weight_decay):
-    """Start with buf = None and return every step's (param, buf)."""
+def drive(fn, param, grads, lr, momentum, weight_decay=None):
+    """Start with buf = None and return every step's (param, buf). A case without weight_decay
+    leaves it out of the call, so the learner's default is used."""
+    options = {} if weight_decay is None else {"weight_decay": weight_decay}
     p, buf, out = param.copy(), None, []
     for g in grads:
-        p, buf = fn(p, g.copy(), buf, lr, momentum, weight_decay)
+        p, buf = fn(p, g.copy(), buf, lr, momentum, **options)
         out.append((_snap(p), _snap(buf)))
     return out

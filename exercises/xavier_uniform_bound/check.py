@@ -3,7 +3,9 @@ passes to its uniform sampler, for a (fan_out, fan_in) weight as nn.Linear store
 
 The reference runs xavier_uniform_ with torch's private sampler `_no_grad_uniform_` wrapped, so
 the (−a, a) that torch computes is recorded exactly (fans from torch's own fan helper, gain as
-given); it then samples a real tensor to confirm every weight lies within [−a, a]."""
+given); it then samples a real tensor to confirm every weight lies within [−a, a]. Some cases
+leave gain out of their inputs: the learner's default (the README's 1.0) is then used, and
+xavier_uniform_'s own default gain."""
 
 import math
 
@@ -14,7 +16,7 @@ import torch.nn.init as init
 from tutor.grading.kit import Case
 
 
-def reference(fan_in, fan_out, gain):
+def reference(fan_in, fan_out, gain=None):
     seen = []
     original = init._no_grad_uniform_
 
@@ -25,7 +27,10 @@ def reference(fan_in, fan_out, gain):
     init._no_grad_uniform_ = recording
     try:
         w = torch.empty(fan_out, fan_in, dtype=torch.float64)
-        init.xavier_uniform_(w, gain=gain)
+        if gain is None:
+            init.xavier_uniform_(w)                  # torch's default gain
+        else:
+            init.xavier_uniform_(w, gain=gain)
     finally:
         init._no_grad_uniform_ = original
     (low, high), = seen
@@ -36,14 +41,21 @@ def reference(fan_in, fan_out, gain):
 
 
 def _case(fan_in, fan_out, gain, label=""):
-    text = f"fan_in={fan_in}, fan_out={fan_out}, gain={gain:.6g}"
-    return Case({"fan_in": fan_in, "fan_out": fan_out, "gain": gain},
-                label=text + (f"; {label}" if label else ""))
+    """gain None: left out of the inputs, so the learner's default is used."""
+    inputs = {"fan_in": fan_in, "fan_out": fan_out}
+    text = f"fan_in={fan_in}, fan_out={fan_out}"
+    if gain is None:
+        text += ", gain not passed"
+    else:
+        inputs["gain"] = gain
+        text += f", gain={gain:.6g}"
+    return Case(inputs, label=text + (f"; {label}" if label else ""))
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     out = [
-        _case(256, 128, 1.0, label="the lesson's example: a = 0.125"),
+        _case(256, 128, None, label="the lesson's example with the default gain 1: a = 0.125"),
+        _case(301, 50, None, label="the default gain must be 1 (odd fan_in + fan_out)"),
         _case(784, 100, 1.0, label="an MNIST hidden layer"),
         _case(100, 10, init.calculate_gain("tanh"), label="gain for tanh (5/3)"),
         _case(64, 64, math.sqrt(2.0), label="square layer, gain for ReLU (√2)"),
@@ -56,6 +68,6 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     if hidden:
         for _ in range(8):
             out.append(_case(int(rng.integers(1, 1500)), int(rng.integers(1, 1500)),
-                             float(rng.choice([1.0, math.sqrt(2.0), 5.0 / 3, 0.3, 2.5]))))
+                             [None, 1.0, math.sqrt(2.0), 5.0 / 3, 0.3, 2.5][int(rng.integers(0, 6))]))
         out.append(_case(4096, 1, 1.0, label="one output"))
     return out
