@@ -1,6 +1,7 @@
 """Trusted check for collapse_linear: two torch.nn.Linear layers (float64) composed; the
 equivalent layer's weight is the composition's Jacobian (autograd), its bias the output at 0.
-Non-square shapes, size-1 layers, a square case."""
+Non-square shapes, size-1 layers (all three at once too), a square case, the README's example,
+layers of very different sizes."""
 
 import numpy as np
 import torch
@@ -26,13 +27,24 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, 6, 3, 1, "single output D_out = 1"),
         _case(rng, 1, 3, 2, "single input D_in = 1"),
         _case(rng, 3, 5, 5, "H = D_out, D_in different"),
+        _case(rng, 1, 1, 1, "scalar layers (D_in = H = D_out = 1)"),
+        Case({"W1": np.array([[1.0, 2.0], [0.0, 1.0], [1.0, 0.0]]),
+              "b1": np.array([1.0, 0.0, -1.0]),
+              "W2": np.array([[1.0, 1.0, 1.0]]), "b2": np.array([0.5])},
+             label="the worked example: W = [[2, 3]], b = [0.5]"),
     ]
+    # layers of very different sizes: W2 @ W1 mixes them, a sum of the two would not
+    big = _case(rng, 4, 3, 2, "W1 ~ 10, W2 ~ 0.01: layers of very different sizes")
+    big.inputs["W1"] *= 10.0
+    big.inputs["b1"] *= 10.0
+    big.inputs["W2"] *= 0.01
+    out.append(big)
     if hidden:
         for _ in range(6):
             d_in, h, d_out = (int(v) for v in rng.integers(1, 8, size=3))
             out.append(_case(rng, d_in, h, d_out))
         out.append(_case(rng, 2, 2, 2, "all square (2, 2, 2)"))
-        out.append(_case(rng, 1, 1, 1, "scalar layers"))
+        out.append(_case(rng, 1, 5, 1, "D_in = 5 between two scalar sides"))
     return out
 
 

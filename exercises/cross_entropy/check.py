@@ -1,5 +1,6 @@
 """Trusted check for cross_entropy: torch.nn.functional.cross_entropy (mean) in float64.
-Random (N, C) including N = 1 and C = 1, logits around 1000, targets ~1000 below their row's max."""
+Random (N, C) including N = 1 and C = 1, logits around +1000 and -1000, targets ~1000 below their
+row's max, confident rows whose loss is ~1e-17."""
 
 import numpy as np
 import torch
@@ -8,11 +9,23 @@ import torch.nn.functional as F
 from tutor.grading.kit import Case
 
 
+#: log-sum-exp minus the target's logit rounds by ~1e-16 × the size of the logits (more when it is
+#: summed pairwise, as np.logaddexp.reduce does), so each case's atol is ATOL_PER_LOGIT × its
+#: largest |logit| (at least 1): a fixed 1e-12 let clipping the softmax to [1e-12, 1 - 1e-12] pass
+#: on confident rows, whose loss is far below 1e-12.
+ATOL_PER_LOGIT = 4e-15
+
+
+def _make(logits: np.ndarray, targets: np.ndarray, label: str) -> Case:
+    atol = ATOL_PER_LOGIT * max(1.0, float(np.abs(logits).max(initial=0.0)))
+    return Case({"logits": logits, "targets": targets}, label=label, atol=atol)
+
+
 def _case(rng: np.random.Generator, n: int, c: int, scale: float = 2.0, offset: float = 0.0,
           label: str = "") -> Case:
     logits = rng.standard_normal((n, c)) * scale + offset
     targets = rng.integers(0, c, size=n).astype(np.int64)
-    return Case({"logits": logits, "targets": targets}, label=label or f"N={n}, C={c}")
+    return _make(logits, targets, label or f"N={n}, C={c}")
 
 
 def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
@@ -28,8 +41,16 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     logits = rng.standard_normal((3, 4))
     logits[0, 0] += 1000.0   # row 0: target 2 sits ~1000 below the max
     logits[1, 3] += 800.0    # row 1: target 3 is the max
-    out.append(Case({"logits": logits, "targets": np.array([2, 3, 1], dtype=np.int64)},
-                    label="a target ~1000 below its row's max: a loss in the hundreds, finite"))
+    out.append(_make(logits, np.array([2, 3, 1], dtype=np.int64),
+                     "a target ~1000 below its row's max: a loss in the hundreds, finite"))
+    out.append(_case(rng, 3, 5, offset=-1000.0,
+                     label="logits around -1000: without a shift exp underflows, log(0) = -inf"))
+    # confident and right: each target is 40 above the rest of its row, so the loss is ~1e-17 per
+    # row; clipping the probabilities to [1e-12, 1 - 1e-12] before the log makes it 1e-12
+    targets = rng.integers(0, 4, size=5).astype(np.int64)
+    logits = rng.standard_normal((5, 4))
+    logits[np.arange(5), targets] += 40.0
+    out.append(_make(logits, targets, "every target 40 above its row: a loss of ~1e-17"))
     if hidden:
         for _ in range(5):
             n, c = (int(v) for v in rng.integers(1, 9, size=2))
@@ -37,8 +58,13 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         out.append(_case(rng, 5, 4, offset=-1000.0, label="logits around -1000"))
         logits = rng.standard_normal((4, 3)) * 5.0
         logits[np.arange(4), np.array([1, 2, 0, 1])] -= 900.0
-        out.append(Case({"logits": logits, "targets": np.array([1, 2, 0, 1], dtype=np.int64)},
-                        label="every target far below its row's max"))
+        out.append(_make(logits, np.array([1, 2, 0, 1], dtype=np.int64),
+                         "every target far below its row's max"))
+        logits = rng.standard_normal((3, 5)) * 2.0
+        logits[:, 2] += np.array([1000.0, -1000.0, 0.0])
+        logits[2, 0] += 900.0
+        out.append(_make(logits, np.array([2, 4, 0], dtype=np.int64),
+                         "rows spanning -1000 to 1000"))
         out.append(_case(rng, 8, 10, scale=30.0, label="large spread"))
     return out
 

@@ -1,7 +1,7 @@
 """Trusted check for minibatches: the order np.random.default_rng(seed).permutation(n) (or
 0..n-1) fed to torch.utils.data.BatchSampler(order, batch_size, drop_last), compared exactly.
 Divisible and non-divisible n, batch larger than n, n = 0, batch of 1, default flags,
-batch_size < 1 (ValueError, raised by BatchSampler itself)."""
+batch_size 0 and negative (ValueError, raised by BatchSampler itself)."""
 
 import numpy as np
 from torch.utils.data import BatchSampler
@@ -26,6 +26,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(9, 2, 123, "no shuffle, drop_last", shuffle=False, drop_last=True),
         _case(20, 6, 42, "n=20, batch 6", shuffle=True, drop_last=False),
         _case(5, 0, 0, "batch_size 0: ValueError"),
+        _case(8, -3, 1, "negative batch_size: ValueError (range() would just give no batches)"),
     ]
     if hidden:
         for _ in range(8):
@@ -34,7 +35,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             seed = int(rng.integers(0, 2**31))
             flags = {"shuffle": bool(rng.random() < 0.7), "drop_last": bool(rng.random() < 0.5)}
             out.append(_case(n, batch_size, seed, f"n={n}, batch {batch_size}, {flags}", **flags))
-        out.append(_case(8, -3, 1, "negative batch_size: ValueError"))
+        out.append(_case(6, -1, 2, "batch_size -1: ValueError", drop_last=True))
         out.append(_case(16, 16, 7, "one full batch", drop_last=True))
         out.append(_case(17, 1, 9, "batches of 1"))
     return out

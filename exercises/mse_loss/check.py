@@ -1,5 +1,5 @@
 """Trusted check for mse_loss: torch.nn.functional.mse_loss (mean) in float64 on several shapes,
-ranks and magnitudes; a perfect prediction; a single element."""
+ranks and magnitudes (errors from 1e-8 to 10); a perfect prediction; a single element."""
 
 import numpy as np
 import torch
@@ -27,6 +27,9 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     p = rng.standard_normal((3, 5)) * 0.1
     out.append(Case({"pred": p, "target": p + rng.standard_normal((3, 5)) * 0.05},
                     label="small errors (MSE well below 1)"))
+    t = rng.standard_normal((2, 4))
+    out.append(Case({"pred": t + rng.standard_normal((2, 4)) * 1e-8, "target": t},
+                    label="tiny errors (~1e-8): an MSE of ~1e-16, compared relatively"))
     if hidden:
         for _ in range(6):
             shape = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 5))))

@@ -33,6 +33,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
         _case(rng, (1,), 0.5, 0.01, 6, "single parameter"),
         _case(rng, (2, 2, 2), 0.01, 0.2, 4),
         _case(rng, (5,), 0.2, 1.0, 3, "strong decay"),
+        _case(rng, (3,), 0.0, 0.3, 2, "lr = 0: nothing moves, the decay neither"),
     ]
     if hidden:
         for _ in range(5):
@@ -40,7 +41,7 @@ def cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
             lr = float(rng.choice([0.01, 0.05, 0.2, 0.4]))
             wd = [None, 0.0, 1e-3, 0.05, 0.3][int(rng.integers(0, 5))]
             out.append(_case(rng, shape, lr, wd, int(rng.integers(2, 7))))
-        out.append(_case(rng, (3,), 0.0, 0.1, 3, "lr = 0: nothing moves"))
+        out.append(_case(rng, (2, 3), 1e-3, 5e-4, 4, "small lr and decay"))
         out.append(_case(rng, (2, 2), 0.15, 2e-2, 8, "8 steps"))
     return out
 
