@@ -149,10 +149,11 @@ class Checker:
         protected = [str(exercise.directory.parent), str(Path(file).parent)]
         if exercise.solution_path is not None:
             protected.append(str(exercise.solution_path.parent))
+        driver = exercise.driver_path  # one stat, not four, on every check
         request = SandboxRequest(
             source=source, filename=str(file), function=exercise.function,
-            driver_path=str(exercise.driver_path) if exercise.driver_path else "",
-            driver_source=exercise.driver_path.read_bytes() if exercise.driver_path else b"",
+            driver_path=str(driver) if driver else "",
+            driver_source=driver.read_bytes() if driver else b"",
             cases=tuple(c.inputs for c in cases), timeout=timeout or exercise.timeout,
             memory_mb=exercise.memory_mb, forbidden=exercise.forbidden,
             module_name=exercise.id,
