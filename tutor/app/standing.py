@@ -4,8 +4,9 @@ the file they have *now*, with "passed before" when an earlier version passed.
 An exercise that once passed is not "passed" for ever: when the learner edits, resets or
 restores the file and it no longer passes (or has not been checked since), the course map, the
 lesson and the exercise header say what the current file does, and that it passed before.
-The facts come from `Session.file_state` (`tutor.progress.FileState`); this module only words
-them, so every screen says the same thing."""
+The facts come from `Session.file_state` (`tutor.progress.FileState`); their words and marks come
+from `tutor.present`, shared with the CLI, so every screen says the same thing; this module only
+gathers them for a redraw and styles them with the theme."""
 
 from __future__ import annotations
 
@@ -14,55 +15,17 @@ from dataclasses import dataclass, field
 
 from textual.content import Content
 
+from tutor.present import LEGEND, STATUS, file_words, status_key, theme_style
 from tutor.progress import ExerciseStatus, FileState
 from tutor.session import Session
 
-STATUS_WORD = {ExerciseStatus.PASSED: "passed", ExerciseStatus.ATTEMPTED: "attempted",
-               ExerciseStatus.NOT_STARTED: "not started"}
-
-MARKS: dict[str, tuple[str, str]] = {
-    "passes": ("✔", "$text-success"),
-    "passed before": ("✓", "$text-warning"),
-    "attempted": ("◐", "$text-warning"),
-    "not started": ("·", "$text-muted"),
-}
-"""The row marks of the map and the lesson, by `mark_key`."""
-
-LEGEND = "✔ passes  ✓ passed before\n◐ attempted  · not started\n● lesson read  ○ unread"
-
-VERDICT_NOW = {"pass": "passes", "fail": "fails", "error": "raises an error",
-               "timeout": "times out", "crash": "crashes", "missing": "is missing"}
-"""What the current file does, by the verdict of its last check."""
-
-VERDICT_PAST = {"pass": "passed", "fail": "failed", "error": "raised an error",
-                "timeout": "timed out", "crash": "crashed", "missing": "was missing"}
+__all__ = ["LEGEND", "Standing", "file_words", "mark_style", "read_standing"]
 
 
-def mark_key(state: FileState) -> str:
-    """Which of MARKS a file in this state gets."""
-    if state.passed:
-        return "passes"
-    if state.passed_before:
-        return "passed before"
-    return STATUS_WORD[state.status]
-
-
-def file_words(state: FileState) -> str:
-    """The current file's state in a few words, e.g. "passes", "fails · passed before",
-    "changed since its last check · passed before", "not started"."""
-    if state.checked:
-        now = VERDICT_NOW.get(state.verdict or "", state.verdict or "")
-    elif state.untouched and state.status is ExerciseStatus.NOT_STARTED:
-        now = "not started"
-    elif not state.exists:
-        now = "no file"
-    elif state.untouched:
-        now = "the starter"
-    elif state.status is ExerciseStatus.NOT_STARTED:
-        now = "started, not checked yet"
-    else:
-        now = "changed since its last check"
-    return now + (" · passed before" if state.passed_before else "")
+def mark_style(key: str) -> tuple[str, str]:
+    """The mark and the theme style of a status key of `tutor.present.STATUS`."""
+    look = STATUS[key]
+    return look.mark, theme_style(look.tone)
 
 
 @dataclass
@@ -79,14 +42,14 @@ class Standing:
 
     def key(self, exercise_id: str) -> str:
         state = self.files.get(exercise_id)
-        return mark_key(state) if state is not None else STATUS_WORD[self.status(exercise_id)]
+        return status_key(state) if state is not None else self.status(exercise_id).value
 
     def words(self, exercise_id: str) -> str:
         state = self.files.get(exercise_id)
-        return file_words(state) if state is not None else STATUS_WORD[self.status(exercise_id)]
+        return file_words(state) if state is not None else self.status(exercise_id).value
 
     def mark(self, exercise_id: str) -> Content:
-        mark, style = MARKS[self.key(exercise_id)]
+        mark, style = mark_style(self.key(exercise_id))
         return Content.styled(mark, style)
 
 

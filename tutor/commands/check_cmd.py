@@ -24,6 +24,7 @@ from tutor.commands.common import (
     usage_errors,
 )
 from tutor.exitcodes import ExitCode
+from tutor.present import rich_style, verdict
 
 if TYPE_CHECKING:
     from tutor.course import Exercise
@@ -98,8 +99,6 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK if result.passed else ExitCode.FAILED)
 
 
-ALL_MARK = {"pass": ("✔", "green"), "fail": ("✘", "red"), "error": ("✘", "red"),
-            "timeout": ("⧗", "red"), "crash": ("✘", "red"), "missing": ("?", "yellow")}
 
 
 def run_all(args: argparse.Namespace) -> int:
@@ -128,7 +127,8 @@ def run_all(args: argparse.Namespace) -> int:
             with console.status(f"checking {exercise.id} …"):
                 result = session.check(exercise)
             results.append(result)
-            mark, style = ALL_MARK.get(result.verdict.value, ("?", "yellow"))
+            look = verdict(result.verdict)
+            mark, style = look.mark, rich_style(look.tone)
             console.print(Text.assemble(
                 (f" {mark} ", style), (f"{result.verdict.value:8} ", style),
                 exercise.id.ljust(width),

@@ -12,9 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.commands.common import add_exercise_command, open_exercise, usage_errors
-
-VERDICT_STYLE = {"pass": "green", "fail": "red", "error": "red", "timeout": "red",
-                 "crash": "red"}
+from tutor.present import rich_style, verdict
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     for v in versions:
         table.add_row(str(v.number), v.when,
                       Text(v.verdict or "not checked",
-                           style=VERDICT_STYLE.get(v.verdict or "", "dim")),
+                           style=rich_style(verdict(v.verdict).tone)),
                       "" if v.score is None else f"{v.score:.0%}", v.reason,
                       Text("← your file", style="bold") if v.number == state.version else "")
     console.print(table)

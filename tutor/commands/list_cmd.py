@@ -1,5 +1,6 @@
 """`dltutor list [--json]`: lessons and exercises in course order, with the learner's status:
-passed, attempted (the same idea that unlocks a solution: `ATTEMPT_MEANING`) or not started."""
+passed, attempted (the same idea that unlocks a solution: `ATTEMPT_MEANING`) or not started, and
+what the file does now (the course map's marks and words, from `tutor.present`)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,8 @@ from tutor.commands.common import (
     open_session,
     usage_errors,
 )
+from tutor.present import STATUS, file_words, rich_style, status_key
 from tutor.progress import ATTEMPT_MEANING, ExerciseStatus
-
-STATUS_MARK = {ExerciseStatus.PASSED: ("✔ passed", "green"),
-               ExerciseStatus.ATTEMPTED: ("◐ attempted", "yellow"),
-               ExerciseStatus.NOT_STARTED: ("· not started", "dim")}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,21 +38,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         statuses = session.statuses()
         read = progress.lessons_read()
+        states = {e.id: session.file_state(e) for e in course.exercises.values()}
     finally:
         progress.close()
-    groups: list[tuple[str | None, str, list]] = [
-        (lesson.id, f"{lesson.number:02d}. {lesson.title}",
-         [course.exercises[e] for e in lesson.exercises if e in course.exercises])
-        for lesson in course.lessons]
-    loose = [e for e in course.ordered_exercises() if e.lesson_id is None]
-    if loose:
-        groups.append((None, "More exercises", loose))
+    groups = [(g.lesson.id if g.lesson else None, g.title, g.available)
+              for g in course.groups()]
     if args.json:
         doc = {
             "workspace": str(workspace.root),
             "lessons": [{"id": lid, "title": title, "read": lid in read,
                          "exercises": [{"id": e.id, "title": e.title, "pack": e.pack,
-                                        "status": statuses.get(e.id, ExerciseStatus.NOT_STARTED).value}
+                                        "status": statuses.get(e.id, ExerciseStatus.NOT_STARTED).value,
+                                        "file": file_words(states[e.id])}
                                        for e in exs]}
                         for lid, title, exs in groups],
             "problems": list(course.problems),
@@ -65,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if progress.notice:
         console.print(Text(progress.notice.message, style="yellow"))
     total = len(course.exercises)
-    done = sum(1 for e in course.exercises if statuses.get(e) is ExerciseStatus.PASSED)
-    table = Table(title=f"dltutor · {done}/{total} exercises passed · workspace {workspace.root}",
+    done = sum(1 for e in course.exercises if states[e].passed)
+    table = Table(title=f"dltutor · {done}/{total} exercises pass · workspace {workspace.root}",
                   show_header=True, header_style="bold", expand=False)
     table.add_column("lesson / exercise")
     table.add_column("status")
@@ -75,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
         mark = " (read)" if lid in read else ""
         table.add_row(Text(title + mark, style="bold cyan"), "", "")
         for e in exs:
-            word, style = STATUS_MARK[statuses.get(e.id, ExerciseStatus.NOT_STARTED)]
+            look = STATUS[status_key(states[e.id])]
             name = f"   {e.id}" + (f"  [{e.pack}]" if e.pack else "")
-            table.add_row(Text(name), Text(word, style=style), Text(e.summary or e.title))
+            table.add_row(Text(name), Text(f"{look.mark} {file_words(states[e.id])}",
+                                           style=rich_style(look.tone)),
+                          Text(e.summary or e.title))
     console.print(table)
     console.print(Text(f"attempted: {ATTEMPT_MEANING}.", style="dim"))
     for problem in course.problems:

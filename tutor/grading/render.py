@@ -6,35 +6,27 @@ neither crash the renderer (MarkupError) nor fake a green verdict with escape se
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from tutor.grading.results import CheckResult, Verdict
+from tutor.present import RICH_PALETTE, Palette, inert, rich_style, verdict
 
-VERDICT_STYLE = {
-    Verdict.PASS: "bold green", Verdict.FAIL: "bold red", Verdict.ERROR: "bold red",
-    Verdict.TIMEOUT: "bold yellow", Verdict.CRASH: "bold magenta", Verdict.MISSING: "bold red",
-}
-VERDICT_WORD = {
-    Verdict.PASS: "PASSED", Verdict.FAIL: "FAILED", Verdict.ERROR: "ERROR",
-    Verdict.TIMEOUT: "TIMED OUT", Verdict.CRASH: "CRASHED", Verdict.MISSING: "MISSING",
-}
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 OUTPUT_SHOWN = 2000
 
 
 def plain(text: str) -> Text:
     """Learner text as inert plain text: escape sequences and control characters removed."""
-    return Text(_CONTROL.sub("", text.replace("\r\n", "\n").replace("\t", "    ")))
+    return Text(inert(text))
 
 
-def headline(result: CheckResult) -> Text:
+def headline(result: CheckResult, palette: Palette = RICH_PALETTE) -> Text:
     line = Text()
-    line.append(f" {VERDICT_WORD[result.verdict]} ", style="reverse " + VERDICT_STYLE[result.verdict])
+    look = verdict(result.verdict)
+    line.append(f" {look.word} ", style="reverse " + rich_style(look.tone, bold=True,
+                                                                palette=palette))
     line.append(f"  {result.exercise}  ", style="bold")
     if result.cases_total:
         line.append(f"{result.cases_passed}/{result.cases_total} cases · score "
@@ -42,8 +34,11 @@ def headline(result: CheckResult) -> Text:
     return line
 
 
-def render_result(result: CheckResult, *, show_output: bool = True) -> RenderableType:
-    parts: list[RenderableType] = [headline(result)]
+def render_result(result: CheckResult, *, show_output: bool = True,
+                  palette: Palette = RICH_PALETTE) -> RenderableType:
+    """The report of one check. `palette` colours it by tone (the app passes its theme's)."""
+    error, warning = palette["error"], palette["warning"]
+    parts: list[RenderableType] = [headline(result, palette)]
     if result.verdict is Verdict.PASS:
         if show_output and result.output:
             parts.append(_output_panel(result))
@@ -51,10 +46,10 @@ def render_result(result: CheckResult, *, show_output: bool = True) -> Renderabl
     parts.append(plain(result.message))
     if result.excerpt:  # a file that did not load: the line the message points at, and no case
         parts.append(Panel(plain(result.excerpt), title="Your file", title_align="left",
-                           border_style="red"))
+                           border_style=error))
     if result.diagnosis:
         parts.append(Panel(plain(result.diagnosis), title="Likely mistake",
-                           title_align="left", border_style="yellow"))
+                           title_align="left", border_style=warning))
     report = result.report
     if report:
         title = f"Case {report.case_index + 1} of {report.cases_total}"
@@ -96,7 +91,7 @@ def render_result(result: CheckResult, *, show_output: bool = True) -> Renderabl
                 side.add_column("got", justify="right")
                 for w in worst:
                     side.add_row(plain(str(w["index"])), Text(f"{w['expected']:.6g}"),
-                                 Text(f"{w['got']:.6g}", style="red"))
+                                 Text(f"{w['got']:.6g}", style=error))
                 # a named place is in the `in` row above; a bare path is short enough to repeat
                 rows.append(Text("worst mismatches:" if report.place else
                                  f"worst mismatches in {mismatch.get('where', 'output')}:",
@@ -104,7 +99,7 @@ def render_result(result: CheckResult, *, show_output: bool = True) -> Renderabl
                 rows.append(side)
         if report.traceback:
             rows.append(Panel(plain(report.traceback.rstrip()), title="Traceback (your code)",
-                              title_align="left", border_style="red"))
+                              title_align="left", border_style=error))
         parts.append(Panel(Group(*rows), title=title, title_align="left"))
     if show_output and result.output:
         parts.append(_output_panel(result))

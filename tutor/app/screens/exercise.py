@@ -45,15 +45,15 @@ from textual.worker import Worker, WorkerState
 from tutor.app.formulas import readable_formulas
 from tutor.app.messages import ExerciseGraded, ExerciseSelected, LessonSelected
 from tutor.app.screens.confirm import ConfirmScreen
-from tutor.app.standing import VERDICT_PAST, file_words
+from tutor.app.standing import file_words
 from tutor.app.widgets.editor import CodeEditor, code_editor
 from tutor.app.widgets.file_watcher import FileWatcher
 from tutor.app.widgets.hint_list import HintList
 from tutor.app.widgets.reflow_markdown import ReflowMarkdown
 from tutor.app.widgets.result_panel import ResultPanel
 from tutor.course import Exercise
-from tutor.grading.render import VERDICT_WORD
 from tutor.grading.results import CheckResult
+from tutor.present import verdict
 from tutor.session import NoSuchVersion, Session, SolutionLocked
 
 
@@ -210,7 +210,7 @@ class ExerciseScreen(Screen[None]):
             return ""
         if last is not None and state.digest == last[0]:  # the report is about this content
             return "" if result is self.last_result else "Your last check of this exercise."
-        now = (f" (as it is now, it {VERDICT_PAST.get(state.verdict or '', state.verdict)} "
+        now = (f" (as it is now, it {verdict(state.verdict).past} "
                "when last checked)" if state.checked else "")
         return f"This report is about an earlier version of your file{now}: ctrl+r checks it."
 
@@ -589,7 +589,7 @@ class ExerciseScreen(Screen[None]):
             parts.append("starting the grader…" if self.grader_warming else "checking…")
         elif self.last_result is not None:
             r = self.last_result
-            parts.append(f"{VERDICT_WORD[r.verdict]}"
+            parts.append(f"{verdict(r.verdict).word}"
                          + (f" {r.cases_passed}/{r.cases_total}" if r.cases_total else ""))
         if self.is_mounted and self.focused is not self.editor and self.file_error is None:
             parts.append("e or tab: edit")

@@ -26,11 +26,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.present import theme_style, verdict
 from tutor.progress import Version
 
-VERDICT_SHORT = {"pass": ("passed", "$text-success"), "fail": ("failed", "$text-error"),
-                 "error": ("error", "$text-error"), "timeout": ("timed out", "$text-error"),
-                 "crash": ("crashed", "$text-error"), "missing": ("missing", "$text-muted")}
 WHY = {"check": "checked", "reset": "replaced by a reset", "restore": "replaced by a restore"}
 
 
@@ -43,11 +41,12 @@ def _when(iso: str) -> str:
 
 def version_row(version: Version, current: int | None) -> Content:
     """`#3  2025-05-01 14:03  passed 100%  checked  ← your file now`"""
-    verdict, style = VERDICT_SHORT.get(version.verdict or "", ("not checked", "$text-muted"))
+    look = verdict(version.verdict)
+    verdict_word, style = look.short, theme_style(look.tone)
     score = f" {version.score:.0%}" if version.score is not None and version.verdict else ""
     return Content.assemble(
         (f"#{version.number:<3d}", "bold"), f" {_when(version.when)}  ",
-        (f"{verdict}{score}", style), (f"  {WHY.get(version.reason, version.reason)}",
+        (f"{verdict_word}{score}", style), (f"  {WHY.get(version.reason, version.reason)}",
                                        "$text-muted"),
         ("  ← your file now", "$text-accent") if version.number == current else "")
 

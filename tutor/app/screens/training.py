@@ -41,10 +41,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.present import theme_palette
 from tutor.training import registry
 from tutor.training.client import RunRequest, TrainingRun
 from tutor.training.display import (
@@ -154,6 +156,9 @@ class _Choices:
 class TrainingScreen(Screen[None]):
     """Experiments on the left; the live charts of its runs on the right."""
 
+    mine_open: reactive[bool] = reactive(False, init=False)
+    """The picker of the learner's own exercises is shown (and focused)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start", id="training.start", tooltip="Start the highlighted "
                 "experiment (several runs of one experiment are drawn together)"),
@@ -177,7 +182,6 @@ class TrainingScreen(Screen[None]):
     }
     TrainingScreen #train-list { height: auto; }
     TrainingScreen #train-mine { height: auto; display: none; }
-    TrainingScreen #train-mine.-open { display: block; }
     TrainingScreen #train-info, TrainingScreen #train-runs { padding: 0 1; height: auto; }
     TrainingScreen #train-runs { margin-top: 1; }
     TrainingScreen #train-main { width: 1fr; padding: 0 1; }
@@ -269,24 +273,24 @@ class TrainingScreen(Screen[None]):
     def action_mine(self) -> None:
         """Open the list of the learner's exercises that fit this experiment (space ticks one;
         m or esc closes it), or close it."""
-        picker = self.query_one("#train-mine", SelectionList)
-        if picker.has_class("-open"):
-            self._close_mine()
-            return
-        if not self.info.mine:
+        if self.mine_open:
+            self.mine_open = False
+        elif not self.info.mine:
             self.notify(f"{self.experiment} takes none of your code.", timeout=4)
-            return
-        picker.clear_options()
-        picker.add_options([(ex, ex, ex in self.choices.mine) for ex in self.info.mine])
-        picker.highlighted = 0
-        picker.add_class("-open")
-        picker.focus()
+        else:
+            self.mine_open = True
+
+    def watch_mine_open(self, is_open: bool) -> None:
+        picker = self.query_one("#train-mine", SelectionList)
+        if is_open:
+            picker.clear_options()
+            picker.add_options([(ex, ex, ex in self.choices.mine) for ex in self.info.mine])
+            picker.highlighted = 0
+        picker.display = is_open
+        (picker if is_open else self.query_one("#train-list", OptionList)).focus()
 
     def _close_mine(self) -> None:
-        picker = self.query_one("#train-mine", SelectionList)
-        if picker.has_class("-open"):
-            picker.remove_class("-open")
-            self.query_one("#train-list", OptionList).focus()
+        self.mine_open = False
 
     @on(SelectionList.SelectionToggled, "#train-mine")
     def _mine_toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
@@ -306,8 +310,8 @@ class TrainingScreen(Screen[None]):
         self._show_info()
 
     def action_back(self) -> None:
-        if self.query_one("#train-mine", SelectionList).has_class("-open"):
-            self._close_mine()
+        if self.mine_open:
+            self.mine_open = False
         else:
             self.app.pop_screen()
 
@@ -413,8 +417,10 @@ class TrainingScreen(Screen[None]):
             if not result.passed:
                 from tutor.grading.render import render_result
 
+                palette = theme_palette(self.app.theme_variables)
                 refusal = Group(Text(f"Not training with your {exercise.id}: it does not pass "
-                                     "its check yet.", style="bold red"), render_result(result))
+                                     "its check yet.", style="bold " + palette["error"]),
+                                 render_result(result, palette=palette))
                 self.app.call_from_thread(self._show_extra, refusal)
                 return
         self.app.call_from_thread(self._start, experiment,
@@ -433,7 +439,8 @@ class TrainingScreen(Screen[None]):
         t.append("next run: ", style="bold")
         t.append(f"lr {nxt} · device {c.device}")
         if c.mine:
-            t.append("\nyour code: " + ", ".join(c.mine), style="bold yellow")
+            t.append("\nyour code: " + ", ".join(c.mine),
+                     style="bold " + theme_palette(self.app.theme_variables)["warning"])
         else:
             t.append("\nyour code: none", style="dim")
             if e.mine:
@@ -448,10 +455,12 @@ class TrainingScreen(Screen[None]):
 
     def _show_runs(self) -> None:
         t = Text()
+        palette = theme_palette(self.app.theme_variables)
+        tones = {"finished": "success", "stopped": "warning", "error": "error"}
         for run in self.runs:
             st = run.state
             status = st.end.status if st.end else ("running" if st.start else "starting")
-            style = {"finished": "green", "stopped": "yellow", "error": "red"}.get(status, "")
+            style = palette[tones[status]] if status in tones else ""
             t.append(f"{run.label} {run.client.request.experiment}", style="bold")
             t.append(f" {status}", style=style)
             details = []

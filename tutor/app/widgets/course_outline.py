@@ -49,23 +49,23 @@ class CourseOutline(OptionList):
         keep = self.highlighted_id
         self.clear_options()
         options: list[Option] = []
-        for lesson in course.lessons:
-            read = lesson.id in standing.lessons_read
-            listed = [e for e in lesson.exercises if e in course.exercises]
-            done = sum(standing.key(e) == "passes" for e in listed)
-            options.append(Option(Content.assemble(
-                (f"{lesson.number:2d} ", "$text-muted"),
-                ("●" if read else "○", "$text-success" if read else "$text-muted"),
-                (f" {done}/{len(listed)} " if listed else " ", "$text-muted"),
-                (lesson.title, "bold"),
-            ), id=f"lesson:{lesson.id}"))
-            for ex_id in lesson.exercises:
-                options.append(self._exercise_option(course, standing, ex_id))
-        loose = [e for e in course.ordered_exercises() if e.lesson_id is None]
-        if loose:
-            options.append(Option(Content.assemble(("   More exercises", "bold")),
-                                  id="heading:more", disabled=True))
-            options.extend(self._exercise_option(course, standing, e.id) for e in loose)
+        for group in course.groups():
+            lesson = group.lesson
+            if lesson is None:
+                options.append(Option(Content.assemble((f"   {group.title}", "bold")),
+                                      id="heading:more", disabled=True))
+            else:
+                read = lesson.id in standing.lessons_read
+                done = sum(standing.key(e.id) == "passes" for e in group.available)
+                n = len(group.available)
+                options.append(Option(Content.assemble(
+                    (f"{lesson.number:2d} ", "$text-muted"),
+                    ("●" if read else "○", "$text-success" if read else "$text-muted"),
+                    (f" {done}/{n} " if n else " ", "$text-muted"),
+                    (lesson.title, "bold"),
+                ), id=f"lesson:{lesson.id}"))
+            options.extend(self._exercise_option(course, standing, ex_id)
+                           for ex_id in group.listed)
         self.add_options(options)
         target = keep if keep and self._has(keep) else None
         if target:

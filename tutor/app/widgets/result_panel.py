@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from tutor.grading.render import plain, render_result
 from tutor.grading.results import CheckResult
+from tutor.present import theme_palette
 
 WARMING = "Starting the grader — loading PyTorch"
 """The first words of the panel while the grading worker starts (tests look for them)."""
@@ -55,6 +56,7 @@ class ResultPanel(VerticalScroll, can_focus=True):
         """The latest result shown, None before the first check."""
         self.note = ""
         """The line shown above that result's report (where it comes from), if any."""
+        self._error: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._idle_text, style="dim"), id="result-body")
@@ -99,15 +101,30 @@ class ResultPanel(VerticalScroll, can_focus=True):
         it is not a check just made (the last one, shown when the exercise opens)."""
         self.result, self.note = result, note
         self.state = "done"
-        report: RenderableType = render_result(result)
+        report: RenderableType = render_result(result, palette=self._palette())
         self.body.update(Group(Text(note, style="dim italic"), Text(""), report) if note
                          else report)
         self.scroll_home(animate=False)
 
     def show_error(self, title: str, message: str) -> None:
         self.state = "error"
-        self.body.update(Group(Text(title, style="bold red"), plain(message)))
+        self._error = (title, message)
+        self.body.update(Group(Text(title, style="bold " + self._palette()["error"]),
+                               plain(message)))
         self.scroll_home(animate=False)
+
+    def _palette(self) -> dict[str, str]:
+        return theme_palette(self.app.theme_variables)
+
+    def _theme_changed(self) -> None:
+        """Redraw a report in the new theme's colours."""
+        if self.state == "done" and self.result is not None:
+            self.show_result(self.result, self.note)
+        elif self.state == "error" and self._error is not None:
+            self.show_error(*self._error)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self._theme_changed(), init=False)
 
     def show_idle(self) -> None:
         """Back to the idle help (the grader got ready before any check)."""

@@ -6,24 +6,12 @@ verdict on a terminal nor make a JUnit file unparseable."""
 
 from __future__ import annotations
 
-import re
-
 from tutor.grading.gradebook import ExerciseGrade, GradeReport, format_points
-from tutor.grading.results import Verdict
+from tutor.present import inert, verdict
 
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+__all__ = ["details", "inert", "isolation_text", "score_text"]
 
-VERDICT_WORD = {
-    Verdict.PASS: "PASSED", Verdict.FAIL: "FAILED", Verdict.ERROR: "ERROR",
-    Verdict.TIMEOUT: "TIMED OUT", Verdict.CRASH: "CRASHED", Verdict.MISSING: "MISSING",
-}
 OUTPUT_SHOWN = 1500
-
-
-def inert(text: str) -> str:
-    """Learner text without escape sequences or control characters (newlines and tabs kept)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\t", "    "))
 
 
 def isolation_text(report: GradeReport) -> str:
@@ -37,7 +25,7 @@ def score_text(grade: ExerciseGrade) -> str:
 
 def details(grade: ExerciseGrade, *, output: bool = True) -> str:
     """What a learner needs to fix one exercise, as plain text (no durations: deterministic)."""
-    lines = [(f"{VERDICT_WORD[grade.verdict]} · {score_text(grade)} points · "
+    lines = [(f"{verdict(grade.verdict).word} · {score_text(grade)} points · "
              f"{inert(grade.message)}")]
     result = grade.result
     if result is None:
