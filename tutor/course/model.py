@@ -128,6 +128,16 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class CourseGroup:
+    """A lesson and its exercises, or (lesson None) the exercises no lesson lists."""
+
+    lesson: Lesson | None
+    title: str  #: `03. Loss functions`, or `More exercises`
+    listed: tuple[str, ...]  #: every id the lesson lists, available or not
+    available: tuple[Exercise, ...]  #: those this course has, in the lesson's order
+
+
+@dataclass(frozen=True)
 class Course:
     """Lessons in order, and every exercise by id (built-in and from packs)."""
 
@@ -143,6 +153,19 @@ class Course:
             if lesson.id == lesson_id:
                 return lesson
         raise KeyError(lesson_id)
+
+    def groups(self) -> list[CourseGroup]:
+        """The course as the map, the lesson list and `dltutor list` show it: each lesson with the
+        exercises it lists, then "More exercises" for those no lesson lists (packs)."""
+        out = [CourseGroup(lesson, f"{lesson.number:02d}. {lesson.title}", lesson.exercises,
+                           tuple(self.exercises[e] for e in lesson.exercises
+                                 if e in self.exercises))
+               for lesson in self.lessons]
+        listed = {e for lesson in self.lessons for e in lesson.exercises}
+        loose = tuple(e for e in self.exercises.values() if e.id not in listed)
+        if loose:
+            out.append(CourseGroup(None, "More exercises", tuple(e.id for e in loose), loose))
+        return out
 
     def ordered_exercises(self) -> list[Exercise]:
         """Every exercise in course order: lesson by lesson, then those no lesson lists."""
