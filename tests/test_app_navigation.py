@@ -139,8 +139,12 @@ def test_quiz_answers_are_graded_and_recorded(tutor_app, mini_course, wait_until
             assert first.has_class("-right")
             assert second.query_one("Input").has_focus
             await pilot.press("x", "enter")  # not a number: not recorded
-            assert "Type a number" in text_of(second.query_one(".verdict"))
-            await pilot.press("backspace", "0", ".", "5", "enter")
+            said = text_of(second.query_one(".verdict"))
+            assert "Type a number or a fraction" in said and "0.5" not in said  # no answer leaks
+            assert "Right: Right" not in text_of(first.query_one(".verdict"))
+            await pilot.press("backspace", "1", "/", "4", "enter")  # a fraction is a number
+            assert second.has_class("-wrong") and not second.has_class("-right")
+            await pilot.press(*["backspace"] * 3, "1", "/", "2", "enter")
             assert second.has_class("-right")
             assert app.session.progress.quiz_correct("doubling") == {0, 1}
             assert "2 of 2" in text_of(app.screen.query_one("#quiz-score"))

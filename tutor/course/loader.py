@@ -7,6 +7,7 @@ them). `strict=True` raises instead, for `dltutor validate`."""
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import sys
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from tutor.course.model import (
     Mistake,
     QuizQuestion,
 )
+from tutor.course.numbers import NotANumber, parse_number
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -217,23 +219,7 @@ def load_lesson(path: Path) -> Lesson:
         raise ContentError(f"{path} cannot be read: {exc}") from None
     if not isinstance(meta.get("id"), str) or not isinstance(meta.get("title"), str):
         raise ContentError(f"{path}: front matter needs id and title")
-    quiz = []
-    for q in meta.get("quiz", []):
-        try:
-            if "choices" in q:
-                choices = tuple(str(c) for c in q["choices"])
-                explanations = tuple(str(e) for e in q.get("explanations", []))
-                if len(explanations) != len(choices) or not 0 <= int(q["answer"]) < len(choices):
-                    raise ContentError(f"{path}: quiz {q['question']!r} needs one explanation "
-                                       "per choice and an answer index in range")
-                quiz.append(QuizQuestion(str(q["question"]), int(q["answer"]), choices,
-                                         explanations))
-            else:
-                quiz.append(QuizQuestion(str(q["question"]), float(q["answer"]), (),
-                                         (str(q.get("explanation", "")),),
-                                         float(q.get("tolerance", 0.0))))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ContentError(f"{path}: malformed [[quiz]] entry ({exc})") from None
+    quiz = [_quiz_question(q, path) for q in meta.get("quiz", [])]
     return Lesson(
         id=meta["id"],
         title=meta["title"],
@@ -243,3 +229,58 @@ def load_lesson(path: Path) -> Lesson:
         experiments=_strings(meta.get("experiments"), "experiments", path),
         quiz=tuple(quiz),
     )
+
+
+#: the keys a [[quiz]] entry may hold: a misspelt `rtoll` would otherwise grade with the default
+QUIZ_KEYS = ("question", "choices", "answer", "explanations", "explanation", "rtol", "tolerance")
+
+
+def _quiz_question(q: Any, path: Path) -> QuizQuestion:
+    """One [[quiz]] entry: multiple choice when it has `choices`, else a numeric question whose
+    `answer` is a number or a formula as text (`answer = "ln(4)"`)."""
+    if not isinstance(q, dict):
+        raise ContentError(f"{path}: quiz must be an array of tables ([[quiz]])")
+    _unknown_keys(q, QUIZ_KEYS, "[[quiz]]", path)
+    try:
+        if "choices" in q:
+            choices = tuple(str(c) for c in q["choices"])
+            explanations = tuple(str(e) for e in q.get("explanations", []))
+            if len(explanations) != len(choices) or not 0 <= int(q["answer"]) < len(choices):
+                raise ContentError(f"{path}: quiz {q['question']!r} needs one explanation "
+                                   "per choice and an answer index in range")
+            return QuizQuestion(str(q["question"]), int(q["answer"]), choices, explanations)
+        return QuizQuestion(str(q["question"]), _quiz_answer(q["answer"], path), (),
+                            (str(q.get("explanation", "")),),
+                            tolerance=_quiz_tolerance(q, "tolerance", path),
+                            rtol=_quiz_tolerance(q, "rtol", path))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ContentError):
+            raise
+        raise ContentError(f"{path}: malformed [[quiz]] entry ({exc})") from None
+
+
+def _quiz_answer(answer: Any, path: Path) -> float:
+    if isinstance(answer, bool):
+        raise ContentError(f"{path}: a quiz answer must be a number, not {answer!r}")
+    if isinstance(answer, (int, float)):
+        value = float(answer)
+    else:
+        try:
+            value = parse_number(str(answer))
+        except NotANumber as exc:
+            raise ContentError(f"{path}: quiz answer {answer!r} is not a number ({exc})") from None
+    if not math.isfinite(value):
+        raise ContentError(f"{path}: quiz answer {answer!r} is not a finite number")
+    return value
+
+
+def _quiz_tolerance(q: dict[str, Any], key: str, path: Path) -> float | None:
+    """`tolerance` (absolute, any size) or `rtol` (relative, below 1), or None when not stated."""
+    if key not in q:
+        return None
+    value = q[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ContentError(f"{path}: quiz {key} must be a number ≥ 0 (got {value!r})")
+    if key == "rtol" and value >= 1:
+        raise ContentError(f"{path}: quiz rtol is relative (0.005 is 0.5 %); got {value!r}")
+    return float(value)

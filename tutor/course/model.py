@@ -4,8 +4,12 @@ Paths are derived from the exercise folder, never stored twice (rustlings' habit
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tutor.course.numbers import NUMBER_PROMPT, NotANumber, parse_number
 
 #: the exercise.toml format this dltutor reads; a file may say `format_version = N` (absent: 1)
 FORMAT_VERSION = 1
@@ -80,34 +84,110 @@ class Exercise:
         return self.statement_path.read_text(encoding="utf-8")
 
 
+#: the relative tolerance of a numeric question that states none: a learner's answer rounded to
+#: three significant figures is always within it (5/3 as 1.67 is 0.2 % off, 1/1024 as 0.00098 is
+#: 0.35 % off), while a real mistake is not
+DEFAULT_QUIZ_RTOL = 0.005
+#: the least error a numeric answer may have, whatever its tolerance: rounding noise, and an
+#: answer of exactly 0 (where a relative tolerance allows nothing)
+QUIZ_ATOL_FLOOR = 1e-9
+#: what an explanation must not start with: the app already says "Right." or "Not quite."
+_VERDICT_WORDS = re.compile(r"^\s*(?:right|correct|wrong|incorrect|not quite|yes|no)\s*[:.!—–]\s*",
+                            re.IGNORECASE)
+
+
+def strip_verdict(explanation: str) -> str:
+    """An explanation without a leading "Right:" or "Wrong." (the app states the verdict itself,
+    and "Right. Right: ..." reads badly)."""
+    rest = _VERDICT_WORDS.sub("", explanation, count=1)
+    if rest == explanation or not rest:
+        return explanation
+    first = rest.split(" ", 1)[0]
+    word = first.rstrip(",;:")
+    # "the kink" -> "The kink", but not nn.Linear, σ, x or x_t
+    if word.isascii() and word.isalpha() and word.islower() and (len(word) > 1 or word == "a"):
+        return rest[0].upper() + rest[1:]
+    return rest
+
+
+@dataclass(frozen=True)
+class QuizVerdict:
+    """One response, graded. `understood` is False when a numeric response is not a number
+    (nothing to record then); `explanation` is what the learner reads after the verdict."""
+
+    correct: bool
+    understood: bool
+    explanation: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"correct": self.correct, "understood": self.understood,
+                "explanation": self.explanation}
+
+
 @dataclass(frozen=True)
 class QuizQuestion:
+    """A "check yourself" question: multiple choice (`choices`) or a number.
+
+    A numeric response may be a fraction or a small formula (`5/3`, `ln(4)`, `2^-10`, see
+    `tutor.course.numbers`). It is right when it is within `tolerance + rtol·|answer|` of the
+    answer (and never less than QUIZ_ATOL_FLOOR). A question that states neither tolerance has
+    `rtol` = DEFAULT_QUIZ_RTOL; one that states only `tolerance` (the older, absolute key) is
+    graded with that alone."""
+
     question: str
     answer: float | int  #: index of the right choice, or the numeric answer
     choices: tuple[str, ...] = ()  #: empty for a numeric question
     explanations: tuple[str, ...] = ()  #: one per choice (multiple choice) or one (numeric)
-    tolerance: float = 0.0
+    tolerance: float | None = None  #: absolute tolerance, as stated by the question
+    rtol: float | None = None  #: relative tolerance, as stated by the question
 
     @property
     def is_choice(self) -> bool:
         return bool(self.choices)
 
-    def grade(self, response: str | float) -> tuple[bool, str]:
-        """Return (correct, explanation) for a learner's response."""
+    @property
+    def allowed_error(self) -> float:
+        """How far a numeric response may be from the answer and still be right."""
+        rtol = self.rtol
+        if rtol is None and self.tolerance is None:
+            rtol = DEFAULT_QUIZ_RTOL
+        allowed = (self.tolerance or 0.0) + (rtol or 0.0) * abs(float(self.answer))
+        return max(allowed, QUIZ_ATOL_FLOOR)
+
+    def check(self, response: str | float) -> QuizVerdict:
+        """Grade a learner's response (a choice index, or the text typed for a number)."""
         if self.is_choice:
             try:
                 index = int(response)
             except (TypeError, ValueError):
-                return False, f"Answer with a choice number between 1 and {len(self.choices)}."
+                index = -1
             if not 0 <= index < len(self.choices):
-                return False, f"Answer with a choice number between 1 and {len(self.choices)}."
-            return index == self.answer, self.explanations[index]
+                return QuizVerdict(False, False, "Answer with a choice number between 1 and "
+                                                 f"{len(self.choices)}.")
+            return QuizVerdict(index == self.answer, True,
+                               strip_verdict(self.explanations[index]))
         try:
-            value = float(response)
-        except (TypeError, ValueError):
-            return False, "Answer with a number."
-        correct = abs(value - float(self.answer)) <= self.tolerance + 1e-12
-        return correct, self.explanations[0] if self.explanations else ""
+            value = (float(response) if isinstance(response, (int, float))
+                     else parse_number(str(response)))
+        except NotANumber as exc:
+            return QuizVerdict(False, False, f"{_sentence(str(exc))} {NUMBER_PROMPT}")
+        except (TypeError, ValueError, OverflowError):
+            return QuizVerdict(False, False, NUMBER_PROMPT)
+        correct = math.isfinite(value) and abs(value - float(self.answer)) <= self.allowed_error
+        explanation = strip_verdict(self.explanations[0]) if self.explanations else ""
+        return QuizVerdict(correct, True, explanation)
+
+    def grade(self, response: str | float) -> tuple[bool, str]:
+        """Return (correct, explanation) for a learner's response; a response that is not a
+        number (or not a choice) is wrong, and its explanation says what to type."""
+        verdict = self.check(response)
+        return verdict.correct, verdict.explanation
+
+
+def _sentence(reason: str) -> str:
+    """'the answer divides by zero' -> 'The answer divides by zero.'"""
+    reason = reason.strip().rstrip(".")
+    return (reason[:1].upper() + reason[1:] + ".") if reason else ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """One "check yourself" question: the choices (or a number box), and the verdict with its
-explanation once answered. Grading is `QuizQuestion.grade`; recording is the screen's job."""
+explanation once answered. Grading is `QuizQuestion.check`; recording is the screen's job."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,6 +16,9 @@ from tutor.course import QuizQuestion
 
 class QuestionCard(Vertical):
     """A question a learner answers with enter; they may answer again after a wrong one."""
+
+    outcome: reactive[str] = reactive("", init=False)
+    """"" (not answered in this visit), "right" or "wrong": the border's colour follows it."""
 
     DEFAULT_CSS = """
     QuestionCard {
@@ -55,6 +59,7 @@ class QuestionCard(Vertical):
 
     def __init__(self, index: int, question: QuizQuestion, *, answered_right: bool) -> None:
         super().__init__(classes="-right" if answered_right else "")
+        self.set_reactive(QuestionCard.outcome, "right" if answered_right else "")
         self.index = index
         self.question = question
         self.answered_right = answered_right
@@ -67,7 +72,7 @@ class QuestionCard(Vertical):
                                                           if i < 10 else str(i), c=choice))
                                for i, choice in enumerate(self.question.choices)])
         else:
-            yield Input(placeholder="a number, then enter")
+            yield Input(placeholder="a number or a fraction, then enter")
         note = "You answered this one right before." if self.answered_right else ""
         yield Static(note, classes="verdict", markup=False)
 
@@ -77,20 +82,21 @@ class QuestionCard(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value.strip()
-        try:
-            float(value)
-        except ValueError:
+        verdict = self.question.check(event.value)
+        if not verdict.understood:  # not a number: say what to type (never an answer)
             self.query_one(".verdict", Static).update(
-                Content.from_markup("[$text-warning]Type a number, e.g. 0.25 or 1e-3.[/]"))
+                Content.styled(verdict.explanation, "$text-warning"))
             return
-        self.answer(value)
+        self.answer(event.value.strip())
+
+    def watch_outcome(self, outcome: str) -> None:
+        self.set_class(outcome == "right", "-right")
+        self.set_class(outcome == "wrong", "-wrong")
 
     def answer(self, response: int | str) -> None:
         """Grade a response, show the verdict and its explanation, and tell the screen."""
         correct, explanation = self.question.grade(response)
-        self.set_class(correct, "-right")
-        self.set_class(not correct, "-wrong")
+        self.outcome = "right" if correct else "wrong"
         verdict = ("[b $text-success]✔ Right.[/] " if correct
                    else "[b $text-error]✘ Not quite.[/] ")
         self.query_one(".verdict", Static).update(
