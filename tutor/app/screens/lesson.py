@@ -89,24 +89,41 @@ class LessonScreen(Screen[None]):
         if self.is_mounted:
             self.show_links()
 
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.show_links()  # its wraps depend on the width
+
     def show_links(self) -> None:
         """The exercise, quiz and training line under the lesson (clickable, and keyed)."""
         course = self.session.course
         standing = read_standing(self.session, self.lesson.exercises)
         parts: list[Content | str | tuple[str, str]] = []
         if self.lesson.exercises:
-            parts.append(("Exercises ", "bold"))
+            # one item per exercise, laid out here so that a wrap falls between two items,
+            # never inside one (the pane is `width` cells wide, less its padding)
+            width = max(20, (self.size.width or 100) - 4)
+            line = len("Exercises")
+            parts.append(("Exercises", "bold"))
             for i, ex_id in enumerate(self.lesson.exercises):
                 if ex_id in course.exercises:
-                    parts += [Content.from_markup(f"[@click=screen.exercise({i})]"
-                                                  f"[b]{i + 1}[/b] $name[/]", name=ex_id),
-                              " ", standing.mark(ex_id), "   "]
+                    item = Content.assemble(
+                        Content.from_markup(f"[@click=screen.exercise({i})][b]{i + 1}[/b] "
+                                            "$name[/]", name=ex_id), " ", standing.mark(ex_id))
                 else:
-                    parts += [(f"{i + 1} {ex_id} (not available)", "$text-muted"), "   "]
+                    item = Content.styled(f"{i + 1} {ex_id} (not available)", "$text-muted")
+                if line + 3 + item.cell_length > width:
+                    parts.append("\n")
+                    line = 0
+                else:
+                    parts.append("   ")
+                    line += 3
+                parts.append(item)
+                line += item.cell_length
         if self.lesson.quiz:
             right = len(self.session.progress.quiz_correct(self.lesson.id)
                         & set(range(len(self.lesson.quiz))))
-            parts += ["\n", Content.from_markup("[@click=screen.quiz][b]c[/b] check yourself[/]"),
+            parts += ["\n" if parts else "",
+                      Content.from_markup("[@click=screen.quiz][b]c[/b] check yourself[/]"),
                       (f" {right}/{len(self.lesson.quiz)} right", "$text-muted")]
         if self.lesson.experiments:
             names = ", ".join(self.lesson.experiments)
