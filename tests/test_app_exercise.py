@@ -237,8 +237,15 @@ def test_external_edit_never_overwrites_unsaved_edits(tutor_app, wait_until) -> 
 
 def test_infinite_loop_times_out_while_the_ui_stays_responsive(tutor_app, mini_course,
                                                                wait_until) -> None:
+    from dataclasses import replace
+
+    # 8 s for the loop rather than the exercise's 2 s: on a machine under heavy load, the key
+    # presses below must still land while the check runs (it failed once at load 10 with 2 s)
+    slow = replace(mini_course.exercises["double_it"], timeout=8.0)
+    course = replace(mini_course, exercises={**mini_course.exercises, "double_it": slow})
+
     async def scenario() -> None:
-        app = tutor_app(course=mini_course)
+        app = tutor_app(course=course)
         async with app.run_test(size=(100, 30)) as pilot:
             screen = await open_exercise(app, pilot, wait_until, "double_it")
             screen.editor.text = "def double_it(x):\n    while True:\n        pass\n"
@@ -249,7 +256,7 @@ def test_infinite_loop_times_out_while_the_ui_stays_responsive(tutor_app, mini_c
             assert [h.number for h in screen.query_one(HintList).hints] == [1]
             await pilot.press("f2")
             assert screen.query_one("TabbedContent").active == "task"
-            assert screen.checking  # the exercise's 2 s timeout has not been reached yet
+            assert screen.checking  # the 8 s timeout has not been reached yet
             await wait_until(pilot, lambda: screen.last_result is not None, "the timeout")
             await pilot.pause()
             assert screen.last_result.verdict is Verdict.TIMEOUT

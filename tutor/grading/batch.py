@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from tutor.grading.client import Grader, GraderError
@@ -30,13 +31,24 @@ from tutor.grading.gradebook import (
     SubmissionGrade,
     points,
 )
+from tutor.grading.notebook import NotebookSources
+from tutor.grading.regrade_cache import RegradeCache
 from tutor.grading.results import CheckResult, Verdict
 from tutor.grading.sets import GradeItem
 
 SKIP_DIRS = {"__pycache__", "__MACOSX", "node_modules", ".git", ".venv", "venv"}
 MAX_FILES_LISTED = 20
+MAX_WALKED = 1000  #: files a missing-file message looks at in one submission folder
+MISNAMED_RATIO = 0.8  #: how close (difflib) a name must be to be "did you mean"
 
 Progress = Callable[[int, int, str], None]  #: (tasks done, tasks total, submission name)
+#: One check to run: (its place in the report, the submission, the set entry, the file).
+Task = tuple[int, "Submission", GradeItem, Path]
+#: Hands a task's grade back to `grade_batch` (thread-safe; each task exactly once).
+Deliver = Callable[[Task, ExerciseGrade], None]
+#: The executor seam: runs every task (preflight first when asked: items, seed) and returns once
+#: each is delivered. The default is `run_threads`; `tutor.grading.cluster` runs them on Dask.
+RunTasks = Callable[[Sequence[Task], Sequence[GradeItem], "int | None", bool, Deliver], None]
 
 
 class BatchError(ValueError):
@@ -60,6 +72,10 @@ def discover(paths: Sequence[Path]) -> list[Submission]:
             raise BatchError(f"submission {raw} is not a folder: a submission is a folder "
                              "holding <exercise_id>.py files")
         folders.append((str(raw).rstrip("/") or str(raw), path.resolve()))
+        twice = [given for given, p in folders[:-1] if p == folders[-1][1]]
+        if twice:  # `subs/*/ subs/alice`: one student graded twice, counted twice
+            raise BatchError(f"submission {raw} is the same folder as {twice[0]}: "
+                             "give each folder once")
     names = [p.name or given for given, p in folders]
     clash = {n for n in names if names.count(n) > 1}
     return [Submission(given if name in clash else name, path)
@@ -74,8 +90,10 @@ def _python_files(folder: Path) -> list[Path]:
     return found
 
 
-def find_file(folder: Path, filename: str, python_files: list[Path]) -> tuple[Path | None, str]:
-    """The file to grade, or None and why: `<id>.py` at the top, else the only one below."""
+def find_file(folder: Path, filename: str, python_files: list[Path],
+              taken: Collection[str] = ()) -> tuple[Path | None, str]:
+    """The file to grade, or None and why: `<id>.py` at the top, else the only one below.
+    `taken`: the other exercises' file names (never offered as a misnamed `filename`)."""
     top = folder / filename
     if top.is_file():
         return top, ""
@@ -86,7 +104,54 @@ def find_file(folder: Path, filename: str, python_files: list[Path]) -> tuple[Pa
         where = ", ".join(str(p.relative_to(folder)) for p in below[:5])
         return None, (f"no {filename} at the top of this submission, and {len(below)} in "
                       f"subfolders ({where}): put exactly one at the top")
-    return None, f"no {filename} in this submission"
+    return None, _missing_why(folder, filename, taken)
+
+
+def _missing_why(folder: Path, filename: str, taken: Collection[str]) -> str:
+    """`no relu_backward.py in this submission: did you mean relu_backwards.py? rename it to
+    relu_backward.py (the folder holds: notes.txt, relu_backwards.py)`: every file, capped."""
+    held: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        held.extend(str((Path(root) / f).relative_to(folder)) for f in sorted(names)
+                    if not f.startswith("."))
+        if len(held) > MAX_WALKED:
+            break
+    why = f"no {filename} in this submission"
+    guess = _misnamed(filename, held, taken)
+    if guess:
+        why += f": did you mean {guess}? rename it to {_renamed(filename, guess)}"
+    shown = ", ".join(held[:MAX_FILES_LISTED])
+    more = f" and {len(held) - MAX_FILES_LISTED} more" if len(held) > MAX_FILES_LISTED else ""
+    return why + (f" (the folder holds: {shown}{more})" if held else " (the folder is empty)")
+
+
+def _renamed(filename: str, guess: str) -> str:
+    return Path(filename).stem + (".ipynb" if guess.endswith(".ipynb") else Path(filename).suffix)
+
+
+def _misnamed(filename: str, held: list[str], taken: Collection[str]) -> str | None:
+    """The file most likely meant to be `filename` (`ReLU_backward.py`, `relu_backwards.py`,
+    `relu_backward.py.txt`, `relu_backward (1).py`), never another exercise's file."""
+    import difflib
+    import re
+
+    want = Path(filename).stem.lower()
+    others = {Path(t).stem.lower() for t in taken} - {want}
+    best, best_ratio = None, 0.0
+    for rel in held:
+        name = Path(rel).name.lower()
+        if not re.search(r"\.(py|txt|ipynb|pyw|py3)$", name) or Path(rel).name in taken \
+                or Path(rel).name == _renamed(filename, rel):
+            continue
+        stem = re.sub(r"(\.(py|txt|ipynb|pyw|py3|bak))+$", "", name)
+        stem = re.sub(r"\s*(\(\d+\)|-\d+|-?\s*copy)$", "", stem).strip()
+        if stem in others:
+            continue
+        ratio = 1.0 if stem == want else difflib.SequenceMatcher(None, stem, want).ratio()
+        if ratio >= MISNAMED_RATIO and ratio > best_ratio:
+            best, best_ratio = rel, ratio
+    return best
 
 
 def _relative(text: str, folder: Path) -> str:
@@ -144,22 +209,29 @@ def grade_batch(submissions: Sequence[Submission], items: Sequence[GradeItem], *
                 graders: Sequence[Grader] | None = None,
                 grader_factory: Callable[[], Grader] = Grader,
                 min_score: float | None = None, on_progress: Progress | None = None,
-                check_preflight: bool = True) -> GradeReport:
+                check_preflight: bool = True, run_tasks: RunTasks | None = None,
+                cache: RegradeCache | None = None) -> GradeReport:
     """Grade every submission against every item. `seed` given: hidden cases with that seed.
 
     `graders` lends warm graders (the caller closes them; `jobs` is then their number);
-    otherwise `jobs` graders are made with `grader_factory` and closed at the end."""
+    otherwise `jobs` graders are made with `grader_factory` and closed at the end.
+    `run_tasks` runs the checks elsewhere instead (a Dask cluster); the report is the same.
+    `cache`: results of unchanged checks are taken from it, new ones stored in it."""
     hidden = seed is not None
     files = {s.name: _python_files(s.path) for s in submissions}
     grades: list[ExerciseGrade | None] = []
     tasks: list[tuple[int, Submission, GradeItem, Path]] = []
+    notebooks = NotebookSources()  # code taken out of notebooks, in a private temporary folder
+    taken = {item.exercise.filename for item in items}
+    finish: dict[int, Finish] = {}
     for sub in submissions:
         for item in items:
-            path, why = find_file(sub.path, item.exercise.filename, files[sub.name])
-            if path is None:
-                grades.append(_missing(item, why))
+            planned = _plan(len(grades), sub, item, files[sub.name], taken, notebooks, cache, seed)
+            if isinstance(planned, ExerciseGrade):
+                grades.append(planned)
             else:
-                tasks.append((len(grades), sub, item, path))
+                tasks.append(planned[0])
+                finish[len(grades)] = planned[1]
                 grades.append(None)
     total = len(grades)
     done = [total - len(tasks)]
@@ -167,33 +239,105 @@ def grade_batch(submissions: Sequence[Submission], items: Sequence[GradeItem], *
     if on_progress:
         on_progress(done[0], total, "")
 
+    def deliver(task: Task, grade: ExerciseGrade) -> None:
+        index, sub = task[0], task[1]
+        grade = finish[index](grade)  # a notebook's lines, the regrade cache
+        with lock:
+            if grades[index] is not None:  # a runner's bug: a report never counts a check twice
+                raise BatchError(f"{sub.name}: {task[2].id} was delivered twice")
+            grades[index] = grade
+            done[0] += 1
+            if on_progress:
+                on_progress(done[0], total, sub.name)
+
+    try:
+        if tasks:
+            runner = run_tasks or partial(run_threads, jobs=jobs, graders=graders,
+                                          grader_factory=grader_factory)
+            runner(tasks, items, seed, check_preflight, deliver)
+    finally:
+        notebooks.close()
+
+    subs = []
+    n = len(items)
+    for k, sub in enumerate(submissions):
+        row = grades[k * n:(k + 1) * n]
+        assert all(g is not None for g in row)
+        names = tuple(str(p.relative_to(sub.path)) for p in files[sub.name][:MAX_FILES_LISTED])
+        subs.append(SubmissionGrade(sub.name, tuple(g for g in row if g is not None), names))
+    columns = tuple(ExerciseColumn(i.id, i.name, points(i.points)) for i in items)
+    return GradeReport(title=title, columns=columns, submissions=tuple(subs), hidden=hidden,
+                       min_score=min_score)
+
+
+Finish = Callable[[ExerciseGrade], ExerciseGrade]  #: what a check's grade needs once it is back
+
+
+def _plan(index: int, sub: Submission, item: GradeItem, python_files: list[Path],
+          taken: Collection[str], notebooks: NotebookSources, cache: RegradeCache | None,
+          seed: int | None) -> ExerciseGrade | tuple[Task, Finish]:
+    """What grading `item` in `sub` takes: a grade known already (no file, a notebook that is
+    not one, a result from the regrade cache), or a check to run and what to do with its grade
+    (a notebook's line numbers mapped back to its cells, the result stored in the cache)."""
+    path, why = find_file(sub.path, item.exercise.filename, python_files, taken)
+    notebook = notebooks.find(sub.path, item.exercise) if path is None else None
+    graded = path or notebook
+    if graded is None:
+        return _missing(item, why)
+    key = cache.key_for(item.exercise, sub.path, graded, seed, item.timeout) if cache else None
+    hit = cache.get(key) if cache is not None and key else None
+    if hit is not None:
+        return _grade(item, hit)
+    remap: Callable[[CheckResult], CheckResult] | None = None
+    task: Task = (index, sub, item, graded)
+    if notebook is not None:
+        extracted = notebooks.extract(notebook, sub.path, item.exercise)
+        if isinstance(extracted, CheckResult):  # not a notebook: an error, and the batch goes on
+            return _grade(item, extracted)
+        task, remap = (index, Submission(sub.name, extracted.folder), item, extracted.path), \
+            extracted.remap
+
+    def done(grade: ExerciseGrade) -> ExerciseGrade:
+        if grade.result is not None and remap is not None:
+            grade = _grade(item, remap(grade.result))
+        # stored only if the file did not change while it was checked
+        if cache is not None and key and grade.result is not None and \
+                cache.key_for(item.exercise, sub.path, graded, seed, item.timeout) == key:
+            cache.put(key, grade.result)
+        return grade
+
+    return task, done
+
+
+def run_threads(tasks: Sequence[Task], items: Sequence[GradeItem], seed: int | None,
+                check_preflight: bool, deliver: Deliver, *, jobs: int = 1,
+                graders: Sequence[Grader] | None = None,
+                grader_factory: Callable[[], Grader] = Grader) -> None:
+    """The default executor: threads, each owning one warm `Grader`, pull tasks from a queue.
+
+    `graders` lends warm graders (the caller closes them); otherwise `jobs` graders are made with
+    `grader_factory` and closed at the end."""
+    hidden = seed is not None
     own = graders is None
-    if not tasks:
-        pool: list[Grader] = []
-    elif graders is not None:
-        pool = list(graders)
-    else:
-        pool = [grader_factory() for _ in range(max(1, min(jobs, len(tasks))))]
+    pool = (list(graders) if graders is not None
+            else [grader_factory() for _ in range(max(1, min(jobs, len(tasks))))])
     try:
         for g in pool:
             g.start()  # all warm up at once
-        if tasks and check_preflight:
+        if check_preflight:
             preflight(pool[0], items, seed)
-        todo: queue.SimpleQueue[tuple[int, Submission, GradeItem, Path]] = queue.SimpleQueue()
+        todo: queue.SimpleQueue[Task] = queue.SimpleQueue()
         for task in tasks:
             todo.put(task)
 
         def work(grader: Grader) -> None:
             while True:
                 try:
-                    index, sub, item, path = todo.get_nowait()
+                    task = todo.get_nowait()
                 except queue.Empty:
                     return
-                grades[index] = _check(grader, sub, item, path, seed, hidden)
-                with lock:
-                    done[0] += 1
-                    if on_progress:
-                        on_progress(done[0], total, sub.name)
+                _, sub, item, path = task
+                deliver(task, _check(grader, sub, item, path, seed, hidden))
 
         threads = [threading.Thread(target=work, args=(g,), daemon=True,
                                     name=f"dltutor-grade-{i}") for i, g in enumerate(pool)]
@@ -206,17 +350,6 @@ def grade_batch(submissions: Sequence[Submission], items: Sequence[GradeItem], *
         if own:
             for g in pool:
                 g.close()
-
-    subs = []
-    n = len(items)
-    for k, sub in enumerate(submissions):
-        row = grades[k * n:(k + 1) * n]
-        assert all(g is not None for g in row)
-        names = tuple(str(p.relative_to(sub.path)) for p in files[sub.name][:MAX_FILES_LISTED])
-        subs.append(SubmissionGrade(sub.name, tuple(g for g in row if g is not None), names))
-    columns = tuple(ExerciseColumn(i.id, i.name, points(i.points)) for i in items)
-    return GradeReport(title=title, columns=columns, submissions=tuple(subs), hidden=hidden,
-                       min_score=min_score)
 
 
 def _check(grader: Grader, sub: Submission, item: GradeItem, path: Path, seed: int | None,

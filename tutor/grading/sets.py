@@ -7,8 +7,17 @@ min_score = 18                 # optional: pass threshold in points (--min-score
 timeout = 10                   # optional: seconds per exercise for every entry
 visibility = "visible"         # optional: Gradescope test visibility for every entry
 
+gradebook_column = "HW 2 (48213)"  # optional: the column the canvas/moodle formats fill
+
 [hidden]                       # optional: grade on hidden cases
 seed_env = "HW2_SEED"          # the variable holding the secret seed (default DLTUTOR_SEED)
+
+[late]                         # optional: a late policy (see tutor.grading.late)
+deadline = 2025-03-14T23:59:00-05:00
+penalty_per_day = 10           # percent off per started day late
+grace_minutes = 15             # optional (default 0)
+max_penalty = 50               # optional, percent (default 100)
+penalty_of = "score"           # optional: "score" (points earned, default) or "max_score"
 
 [[exercises]]
 id = "relu_backward"
@@ -31,6 +40,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +55,12 @@ DEFAULT_SEED_ENV = "DLTUTOR_SEED"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 #: least to most hidden: what a student sees before grades are out, and after
 VISIBILITY_ORDER = ("visible", "after_due_date", "after_published", "hidden")
-_TOP_KEYS = {"title", "packs", "min_score", "timeout", "visibility", "hidden", "exercises"}
+_TOP_KEYS = {"title", "packs", "min_score", "timeout", "visibility", "hidden", "exercises",
+             "late", "gradebook_column"}
 _ENTRY_KEYS = {"id", "points", "timeout", "visibility", "name"}
 _HIDDEN_KEYS = {"seed_env", "required"}
+_LATE_KEYS = {"deadline", "grace_minutes", "penalty_per_day", "max_penalty", "penalty_of"}
+PENALTY_BASES = ("score", "max_score")
 
 
 class SetError(ValueError):
@@ -72,6 +85,19 @@ class HiddenSettings:
 
 
 @dataclass(frozen=True)
+class LatePolicy:
+    """The `[late]` table: `penalty_per_day` percent off for each started day after `deadline`
+    (once `grace_minutes` have passed), at most `max_penalty` percent, of the points earned or
+    of the maximum (`penalty_of`). Applied by `tutor.grading.late`."""
+
+    deadline: datetime  #: timezone-aware
+    penalty_per_day: float
+    grace_minutes: float = 0.0
+    max_penalty: float = 100.0
+    penalty_of: str = "score"
+
+
+@dataclass(frozen=True)
 class AssignmentSet:
     title: str
     entries: tuple[SetEntry, ...]
@@ -81,6 +107,8 @@ class AssignmentSet:
     timeout: float | None = None
     visibility: str = "visible"
     hidden: HiddenSettings | None = None
+    late: LatePolicy | None = None
+    gradebook_column: str | None = None  #: the LMS column header (default: the title)
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,36 @@ def _visibility(value: Any, where: str) -> str:
     if value not in VISIBILITIES:
         raise SetError(f"{where}: visibility must be one of {', '.join(VISIBILITIES)}")
     return str(value)
+
+
+def _late(table: Any, where: str) -> LatePolicy:
+    where = f"{where}: [late]"
+    if not isinstance(table, dict):
+        raise SetError(f"{where} must be a table")
+    _unknown(table, _LATE_KEYS, where)
+    for key in ("deadline", "penalty_per_day"):
+        if key not in table:
+            raise SetError(f"{where} needs {key}")
+    deadline = table["deadline"]
+    if isinstance(deadline, str):
+        try:
+            deadline = datetime.fromisoformat(deadline.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise SetError(f"{where}: deadline {table['deadline']!r} is not an ISO-8601 time "
+                           "(2025-03-14T23:59:00-05:00)") from None
+    if not isinstance(deadline, datetime) or deadline.utcoffset() is None:
+        raise SetError(f"{where}: deadline needs a date, a time and a timezone, e.g. "
+                       "2025-03-14T23:59:00-05:00 or 2025-03-15T04:59:00Z")
+    per_day = _number(table["penalty_per_day"], "penalty_per_day", where)
+    cap = _number(table.get("max_penalty", 100), "max_penalty", where)
+    if per_day > 100 or cap > 100:
+        raise SetError(f"{where}: penalty_per_day and max_penalty are percentages (0 to 100)")
+    basis = table.get("penalty_of", "score")
+    if basis not in PENALTY_BASES:
+        raise SetError(f"{where}: penalty_of must be one of {', '.join(PENALTY_BASES)}")
+    return LatePolicy(deadline=deadline, penalty_per_day=per_day,
+                      grace_minutes=_number(table.get("grace_minutes", 0), "grace_minutes", where),
+                      max_penalty=cap, penalty_of=basis)
 
 
 def parse_set(data: Mapping[str, Any], path: Path | None = None) -> AssignmentSet:
@@ -164,6 +222,9 @@ def parse_set(data: Mapping[str, Any], path: Path | None = None) -> AssignmentSe
         if "seed" in table:  # pragma: no cover - caught by _unknown; kept as documentation
             raise SetError(f"{where}: never store the secret seed in the set file")
         hidden = HiddenSettings(env.strip(), bool(table.get("required", True)))
+    column = data.get("gradebook_column")
+    if column is not None and (not isinstance(column, str) or not column.strip()):
+        raise SetError(f"{where}: gradebook_column must be a non-empty string")
     return AssignmentSet(
         title=title.strip(), entries=tuple(entries), path=path,
         packs=tuple((base / p).resolve() for p in packs),
@@ -171,7 +232,8 @@ def parse_set(data: Mapping[str, Any], path: Path | None = None) -> AssignmentSe
         timeout=_number(data["timeout"], "timeout", where, positive=True)
         if "timeout" in data else None,
         visibility=_visibility(data.get("visibility", "visible"), where),
-        hidden=hidden)
+        hidden=hidden, late=_late(data["late"], where) if "late" in data else None,
+        gradebook_column=column.strip() if column else None)
 
 
 def load_set(path: Path) -> AssignmentSet:

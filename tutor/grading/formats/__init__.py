@@ -10,15 +10,20 @@ from collections.abc import Callable
 from tutor.grading.gradebook import GradeReport
 
 FORMATS = ("text", "json", "junit", "gradescope", "csv")
+#: LMS gradebook imports: they need `--roster` (the LMS knows students by its own ids)
+GRADEBOOK_FORMATS = ("canvas", "moodle")
+ALL_FORMATS = FORMATS + GRADEBOOK_FORMATS
 SINGLE_SUBMISSION = ("gradescope",)  #: formats that describe exactly one submission
+CSV_FORMATS = ("csv", "canvas", "moodle")  #: what `--bom` starts with a UTF-8 byte-order mark
 
 
 def renderer(name: str) -> Callable[[GradeReport], str]:
-    """The `render` function of the format called `name` (one of FORMATS)."""
+    """The `render` function of the format called `name` (one of ALL_FORMATS)."""
     from importlib import import_module
 
     module = {"text": "text", "json": "json_report", "junit": "junit",
-              "gradescope": "gradescope", "csv": "csv_report"}[name]
+              "gradescope": "gradescope", "csv": "csv_report", "canvas": "canvas",
+              "moodle": "moodle"}[name]
     render: Callable[[GradeReport], str] = import_module(f"tutor.grading.formats.{module}").render
 
     def encodable(report: GradeReport) -> str:

@@ -12,13 +12,17 @@ Gradescope shows the outputs to the student, so:
   no `execution_time`: a submission's run time is a channel it controls;
 - the top-level `visibility` is the strictest of the set's and every exercise's, so a set that
   hides a test does not show its score in the total;
-- the top-level `output` says how the code was isolated."""
+- the top-level `output` says how the code was isolated;
+- with a late policy, `score` is the adjusted total (it overrides the sum of the tests) and the
+  output says when the submission came in and what the penalty took; an overridden test's
+  output starts with the instructor's comment and what the autograder had given. Roster and
+  warnings are for the instructor and never appear here."""
 
 from __future__ import annotations
 
 import json
 
-from tutor.grading.formats.common import details, isolation_text
+from tutor.grading.formats.common import details, inert, isolation_text
 from tutor.grading.gradebook import GradeReport, format_points
 from tutor.grading.sets import strictest_visibility
 
@@ -38,6 +42,11 @@ def render(report: GradeReport) -> str:
     if sub.missing:
         lines.append("Missing files: " + ", ".join(f"{i}.py" for i in sub.missing) + ".")
         lines.append("Your submission holds: " + (", ".join(sub.files) or "no .py files") + ".")
+    if sub.late is not None:
+        note = sub.late.describe()
+        lines.append(note[:1].upper() + note[1:] + (
+            f": {format_points(sub.raw_score)} → {format_points(sub.score)} points."
+            if sub.late.penalty else "."))
     lines.append(f"Isolation: {isolation_text(report)}")
     tests = [{
         "name": f"{grade.name} ({grade.id})",
@@ -46,7 +55,8 @@ def render(report: GradeReport) -> str:
         "score": grade.score,
         "max_score": grade.max_score,
         "status": "passed" if grade.passed else "failed",
-        "output": details(grade),
+        "output": (f"Changed by your instructor: {inert(grade.override.describe(grade.max_score))}"
+                   "\n" if grade.override else "") + details(grade),
         "output_format": TEXT,
         "visibility": grade.visibility,
     } for n, grade in enumerate(sub.exercises, 1)]

@@ -5,14 +5,19 @@ the exercise id). `pass` has no child; `fail` and `missing` are <failure>s; `err
 and `crash` are <error>s, with the verdict as `type` and the details as text. Scores and the
 isolation level travel as <properties>. Learner text is made inert first, so the file always
 parses. Graded on hidden cases, no element has a `time`: a submission's run time is a channel it
-controls (it can sleep for a hidden value), and the report stays byte-for-byte deterministic."""
+controls (it can sleep for a hidden value), and the report stays byte-for-byte deterministic.
+
+With `--roster`, `student_id` and `student_name` properties name the student; with a late policy,
+`raw_score`, `submitted_at`, `days_late` and `late_penalty_percent` say what the penalty took
+(`score` is the adjusted total). An overridden grade says so in its text (`<failure>`, or
+`<system-out>` for a pass), with the instructor's comment and what the grader had given."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
 from tutor.grading.formats.common import details, inert, isolation_text
-from tutor.grading.gradebook import GradeReport, format_points
+from tutor.grading.gradebook import ExerciseGrade, GradeReport, SubmissionGrade, format_points
 from tutor.grading.results import Verdict
 
 FAILURES = (Verdict.FAIL, Verdict.MISSING)
@@ -20,6 +25,24 @@ FAILURES = (Verdict.FAIL, Verdict.MISSING)
 
 def _time(seconds: float) -> str:
     return f"{seconds:.3f}"
+
+
+def _extra_properties(sub: SubmissionGrade) -> list[tuple[str, str]]:
+    props = []
+    if sub.student is not None:
+        props += [("student_id", inert(sub.student.id)), ("student_name", inert(sub.student.name))]
+    if sub.late is not None:
+        props += [("raw_score", format_points(sub.raw_score)),
+                  ("submitted_at", sub.late.submitted_at or "unknown"),
+                  ("days_late", str(sub.late.days_late)),
+                  ("late_penalty_percent", format_points(sub.late.penalty))]
+    return props
+
+
+def _override_note(grade: ExerciseGrade) -> str:
+    if grade.override is None:
+        return ""
+    return f"Override: {inert(grade.override.describe(grade.max_score))}\n"
 
 
 def render(report: GradeReport) -> str:
@@ -40,7 +63,7 @@ def render(report: GradeReport) -> str:
         for key, value in (("score", format_points(sub.score)),
                            ("max_score", format_points(sub.max_score)),
                            ("passed", "true" if sub.reaches(report.min_score) else "false"),
-                           ("isolation", isolation_text(report))):
+                           ("isolation", isolation_text(report)), *_extra_properties(sub)):
             ET.SubElement(props, "property", name=key, value=value)
         for grade in sub.exercises:
             case = ET.SubElement(suite, "testcase", {"classname": sub.name, "name": grade.id,
@@ -49,7 +72,9 @@ def render(report: GradeReport) -> str:
                 tag = "failure" if grade.verdict in FAILURES else "error"
                 node = ET.SubElement(case, tag, type=grade.verdict.value,
                                      message=inert(grade.message)[:500])
-                node.text = details(grade)
+                node.text = _override_note(grade) + details(grade)
+            elif grade.override is not None:
+                ET.SubElement(case, "system-out").text = _override_note(grade)
         totals["tests"] += len(sub.exercises)
         totals["failures"] += failures
         totals["errors"] += errors

@@ -13,19 +13,29 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tutor.grading.formats.common import VERDICT_WORD, inert, isolation_text, score_text
+from tutor.grading.formats.common import inert, isolation_text, score_text
 from tutor.grading.gradebook import GradeReport, SubmissionGrade, format_points
-from tutor.grading.results import Verdict
+from tutor.present import rich_style, verdict
 
 WIDTH = 100
-VERDICT_STYLE = {
-    Verdict.PASS: "bold green", Verdict.FAIL: "bold red", Verdict.ERROR: "bold red",
-    Verdict.TIMEOUT: "bold yellow", Verdict.CRASH: "bold magenta", Verdict.MISSING: "bold red",
-}
 
 
 def _percent(score: float, max_score: float) -> str:
     return f"{score / max_score:.0%}" if max_score else "-"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _late_cell(sub: SubmissionGrade) -> str:
+    """`-10%` late, `?` time unknown, blank on time."""
+    late = sub.late
+    if late is None:
+        return ""
+    if not late.submitted_at:
+        return "?"
+    return f"-{format_points(late.penalty)}%" if late.days_late else ""
 
 
 def submission_table(sub: SubmissionGrade, report: GradeReport) -> Table:
@@ -33,9 +43,15 @@ def submission_table(sub: SubmissionGrade, report: GradeReport) -> Table:
     if report.min_score is not None:
         mark = "  ✔ reaches the minimum" if sub.reaches(report.min_score) else \
             f"  ✘ below the minimum of {format_points(report.min_score)}"
-    table = Table(title=Text(f"{inert(sub.name)} · {format_points(sub.score)}/"
+    who = f" · {inert(sub.student.label())}" if sub.student else ""
+    late = ""
+    if sub.late is not None and sub.late.penalty:
+        late = (f" after a {format_points(sub.late.penalty)}% late penalty "
+                f"(raw {format_points(sub.raw_score)})")
+    table = Table(title=Text(f"{inert(sub.name)}{who} · {format_points(sub.score)}/"
                              f"{format_points(sub.max_score)} points "
-                             f"({_percent(sub.score, sub.max_score)}){mark}", style="bold"),
+                             f"({_percent(sub.score, sub.max_score)}){late}{mark}",
+                             style="bold"),
                   title_justify="left", header_style="bold", expand=False)
     table.add_column("exercise", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
@@ -49,12 +65,17 @@ def submission_table(sub: SubmissionGrade, report: GradeReport) -> Table:
         if grade.result is not None and grade.result.flags:  # for the instructor's eyes
             detail.append("\nFlagged: ", style="magenta")
             detail.append("; ".join(grade.result.flags))
-        table.add_row(Text(grade.id), Text(VERDICT_WORD[grade.verdict],
-                                           style=VERDICT_STYLE[grade.verdict]),
+        if grade.override is not None:
+            detail.append("\nOverride: ", style="cyan")
+            detail.append(inert(grade.override.describe(grade.max_score)))
+        table.add_row(Text(grade.id), Text(verdict(grade.verdict).word,
+                                           style=rich_style(verdict(grade.verdict).tone, bold=True)),
                       Text(score_text(grade)), detail)
+    caption = [_sentence(sub.late.describe())] if sub.late is not None else []
     if sub.missing:
-        table.caption = Text("files in this submission: " + (inert(", ".join(sub.files))
-                                                              or "none"))
+        caption.append("files in this submission: " + (inert(", ".join(sub.files)) or "none"))
+    if caption:
+        table.caption = Text("\n".join(caption))
         table.caption_justify = "left"
     return table
 
@@ -63,6 +84,11 @@ def summary_tables(report: GradeReport) -> list[RenderableType]:
     subs = Table(title=Text(f"Class summary · {report.title}", style="bold"),
                  title_justify="left", header_style="bold")
     subs.add_column("submission")
+    if report.roster:
+        subs.add_column("student")
+    if report.late_policy:
+        subs.add_column("raw", justify="right")
+        subs.add_column("late", justify="right")
     subs.add_column("points", justify="right")
     subs.add_column("%", justify="right")
     subs.add_column("passed", justify="right")
@@ -70,7 +96,12 @@ def summary_tables(report: GradeReport) -> list[RenderableType]:
     if report.min_score is not None:
         subs.add_column(f"≥ {format_points(report.min_score)}")
     for sub in report.submissions:
-        row = [Text(inert(sub.name)), Text(f"{format_points(sub.score)}/{format_points(sub.max_score)}"),
+        row = [Text(inert(sub.name))]
+        if report.roster:
+            row.append(Text(inert(sub.student.label()) if sub.student else "not in roster"))
+        if report.late_policy:
+            row += [Text(format_points(sub.raw_score)), Text(_late_cell(sub))]
+        row += [Text(f"{format_points(sub.score)}/{format_points(sub.max_score)}"),
                Text(_percent(sub.score, sub.max_score)),
                Text(f"{sum(e.passed for e in sub.exercises)}/{len(sub.exercises)}"),
                Text(str(len(sub.missing)))]
@@ -97,7 +128,11 @@ def summary_tables(report: GradeReport) -> list[RenderableType]:
     if report.min_score is not None:
         line.append(f" · {len(below)} below the minimum of {format_points(report.min_score)}",
                     style="bold red" if below else "green")
-    return [subs, exercises, line]
+    notes: list[RenderableType] = []
+    if report.late_policy:
+        notes.append(Text(f"Late policy: {inert(report.late_policy)}"))
+    notes += [Text(f"Warning: {inert(w)}", style="yellow") for w in report.warnings]
+    return [subs, exercises, line, *notes]
 
 
 def header(report: GradeReport) -> Text:
@@ -111,6 +146,10 @@ def renderables(report: GradeReport) -> list[RenderableType]:
         parts.append(submission_table(sub, report))
         parts.append(Text(""))
     parts.extend(summary_tables(report))
+    if report.honesty:  # the instructor's report: identical code, solution copies, course access
+        from tutor.grading.insight.text import honesty_table
+
+        parts.extend([Text(""), honesty_table(report.honesty) or Text("")])
     return parts
 
 
