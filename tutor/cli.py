@@ -30,12 +30,14 @@ COMMAND_MODULES = (
     "tutor.commands.restore_cmd",
     "tutor.commands.train_cmd",
     "tutor.commands.grade_cmd",
+    "tutor.commands.report_cmd",
     "tutor.commands.seed_cmd",
     "tutor.commands.export_cmd",
     "tutor.commands.doctor_cmd",
     "tutor.commands.validate_cmd",
     "tutor.commands.new_cmd",
     "tutor.commands.tui_cmd",
+    "tutor.commands.serve_cmd",
 )
 
 
