@@ -4,7 +4,8 @@ Each sample is a fresh process, timed by this script from just before it is spaw
 the process prints that its first frame is on screen (Textual's `Ready` event: "the DOM is ready
 and the first frame has been displayed"), so interpreter start-up and every import count.
 
-    dltutor          the real entry point (`tutor.cli.main([])`: argument parsing, the course
+    dltutor          the real entry point (`tutor.cli.main([])`: argument parsing, the grading
+                     worker spawned (it loads PyTorch on the other core meanwhile), the course
                      loaded from disk, the progress database opened, the app's first frame)
     empty app        baseline: a Textual app with one Static and a Footer, to its first frame
     import textual   baseline: `python -c "import textual"`
@@ -40,7 +41,6 @@ def on_ready(self):
 
 run = DLTutorApp.run
 DLTutorApp.on_ready = on_ready
-DLTutorApp._start_grader = lambda self: None  # the worker would start after the first frame
 DLTutorApp.run = lambda self, **kw: run(self, headless=True, **kw)
 from tutor.cli import main
 sys.exit(main([]))

@@ -61,13 +61,14 @@ class DLTutorApp(App[None]):
     """When the grader was started (time.monotonic()), for the seconds shown while it warms."""
 
     def on_mount(self) -> None:
-        # Start the grading worker once the map is on screen: its start-up (numpy, torch: seconds)
-        # overlaps with the learner reading, so the first check is already warm.
+        # Start the grading worker now (`dltutor` has already spawned it with the process): its
+        # start-up (numpy, torch: seconds) overlaps with the learner reading, so the first check
+        # is already warm.
         if self.session.course.exercises:
-            self.call_after_refresh(self._start_grader)
+            self._start_grader()
 
     def _start_grader(self) -> None:
-        self.grader_since = time.monotonic()
+        self.grader_since = self.grader_since or time.monotonic()
         try:
             grader = self.session.grader  # spawns the worker; returns at once
         except OSError as exc:  # the check itself will report it again, with context

@@ -25,22 +25,37 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @usage_errors
 def run(args: argparse.Namespace) -> int:
-    from tutor.progress import ProgressStore
-    from tutor.session import Session
-    from tutor.workspace import Workspace, WorkspaceError
+    import time
 
-    course = load(args)
+    from tutor.grading.client import Grader
+
+    # The grading worker starts with the app process, before the course, the database and the
+    # app itself load: its PyTorch import (the slow part of the first check) overlaps with them
+    # on the second core, and the app shows the worker's age while it warms.
+    grader = Grader()
+    grader.start()
+    started = time.monotonic()
     try:
-        workspace = Workspace.open(args.workspace)
-    except WorkspaceError as exc:
-        raise UsageError(str(exc)) from None
-    session = Session(course, workspace, ProgressStore(workspace.progress_path))
+        from tutor.progress import ProgressStore
+        from tutor.session import Session
+        from tutor.workspace import Workspace, WorkspaceError
 
-    from tutor.app.app import DLTutorApp
+        course = load(args)
+        try:
+            workspace = Workspace.open(args.workspace)
+        except WorkspaceError as exc:
+            raise UsageError(str(exc)) from None
+        session = Session(course, workspace, ProgressStore(workspace.progress_path),
+                          grader=grader)
 
-    app = DLTutorApp(session)
-    try:
-        app.run()
+        from tutor.app.app import DLTutorApp
+
+        app = DLTutorApp(session)
+        app.grader_since = started
+        try:
+            app.run()
+        finally:
+            session.close()  # again, in case the app never started; closing twice is safe
+        return int(app.return_code or 0)
     finally:
-        session.close()  # again, in case the app never started; closing twice is safe
-    return int(app.return_code or 0)
+        grader.close()  # a usage error before the app ran, or the app is done: no worker left

@@ -2,7 +2,10 @@
 
 Start-up (once, ~2-3 s): pin every thread pool to one thread, import numpy and torch, run a few
 small torch ops of the kinds checks use (so forked children skip ~0.5-1.8 s of lazy imports), then
-fork the **zygote**. The zygote is forked before this process computes any reference, so a child
+fork the **zygote**. The one expensive warm-up, creating a `torch.optim` optimizer (it imports
+`torch._dynamo` and sympy: 1.4-1.6 s on a quiet machine, several seconds on a busy one), is kept
+off the path to the first check: the worker runs it once it has been idle for `IDLE_WARM_S`
+(a learner reading a task), and a check that needs it first simply pays it once. The zygote is forked before this process computes any reference, so a child
 forked from it has no expected value anywhere in its memory; it receives only case inputs, forks one
 child per check (see `sandbox.py`) and returns raw frames. This process computes cases and PyTorch
 references, compares, diagnoses and replies.
@@ -32,6 +35,17 @@ def pin_threads() -> None:
         os.environ[var] = "1"
 
 
+IDLE_WARM_S = 1.0
+"""Seconds without a request before the worker runs its deferred warm-ups."""
+
+
+def warm_up_later() -> None:
+    """The warm-ups worth having but too slow for start-up: run when the worker is idle."""
+    import torch
+
+    torch.optim.Adam([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+
+
 def warm_up() -> None:
     """Run one small op of each kind checks use, single-threaded, so children start warm."""
     import numpy as np
@@ -52,7 +66,6 @@ def warm_up() -> None:
     cell = torch.nn.LSTMCell(3, 2).double()
     cell(torch.randn(1, 3, dtype=torch.float64))
     torch.nn.GRUCell(3, 2)(torch.randn(1, 3))
-    torch.optim.Adam([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
     np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
 
 
@@ -210,6 +223,32 @@ def audit(checker: Any, exercise: Any, seed: int | None) -> dict[str, Any]:
     return report
 
 
+class LineReader:
+    """Lines from a pipe, with a way to ask whether one is waiting (a buffered file object
+    cannot say so: select() does not see what it has already read ahead)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def ready(self, timeout: float) -> bool:
+        """A line (or end of input) is there to read, or arrives within `timeout` seconds."""
+        import select
+
+        return b"\n" in self.buffer or bool(select.select([self.fd], [], [], timeout)[0])
+
+    def readline(self) -> bytes | None:
+        """The next line, None at end of input."""
+        while b"\n" not in self.buffer:
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                rest, self.buffer = self.buffer, b""
+                return rest or None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+
 def main() -> int:
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
@@ -228,7 +267,15 @@ def main() -> int:
     proto_out.write(json.dumps({"ready": True, "pid": os.getpid(),
                                 "isolation": zygote.isolation}).encode() + b"\n")
     proto_out.flush()
-    for line in proto_in:
+    lines = LineReader(proto_in.fileno())
+    later = [warm_up_later]
+    while True:
+        if later and not lines.ready(IDLE_WARM_S):
+            later.pop()()  # idle: warm up now, not on a learner's check
+            continue
+        line = lines.readline()
+        if line is None:
+            break
         try:
             request = json.loads(line)
         except ValueError:
