@@ -1,8 +1,9 @@
 """The grading worker: `python -m tutor.grading.worker`, a long-lived trusted process.
 
-Start-up (once, ~2-3 s): pin every thread pool to one thread, import numpy and torch, run a few
-small torch ops of the kinds checks use (so forked children skip ~0.5-1.8 s of lazy imports), then
-fork the **zygote**. The one expensive warm-up, creating a `torch.optim` optimizer (it imports
+Start-up (once, ~2-3 s): pin every thread pool to one thread, import numpy and fork the light
+**zygote**; then import torch, run a few small torch ops of the kinds checks use (so forked
+children skip ~0.5-1.8 s of lazy imports), and fork the torch zygote (see `Zygotes`: a check
+whose code never mentions torch runs in a child of the light one, half the cost). The one expensive warm-up, creating a `torch.optim` optimizer (it imports
 `torch._dynamo` and sympy: 1.4-1.6 s on a quiet machine, several seconds on a busy one), is kept
 off the path to the first check: the worker runs it once it has been idle for `IDLE_WARM_S`
 (a learner reading a task), and a check that needs it first simply pays it once. The zygote is forked before this process computes any reference, so a child
@@ -141,9 +142,31 @@ class ZygoteClient:
         return SandboxResult.decode(blob)
 
 
-def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
-    from tutor.course.loader import load_exercise
+_EXERCISES: dict[tuple[str, str], tuple[tuple[int, ...], Any]] = {}
 
+
+def load_exercise(folder: Path, solutions: Path) -> Any:
+    """The exercise in `folder`, parsed once: again only when its `exercise.toml` or the folder's
+    entries change (an instructor editing a pack while the app runs), not on every check."""
+    from tutor.course.loader import load_exercise as load
+
+    key = (str(folder), str(solutions))
+    stamp: tuple[int, ...] = ()
+    for path in (folder / "exercise.toml", folder, folder / "mistakes"):
+        try:
+            st = path.stat()
+            stamp += (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            stamp += (-1,)
+    cached = _EXERCISES.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    exercise = load(folder, solutions)
+    _EXERCISES[key] = (stamp, exercise)
+    return exercise
+
+
+def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
     op = request.get("op")
     if op == "ping":
         return {"ok": True, "pid": os.getpid()}
@@ -249,6 +272,37 @@ class LineReader:
         return line
 
 
+def warm_up_numpy() -> None:
+    """What every check's child needs: numpy, its lazy submodules and a linear-algebra call."""
+    import numpy as np
+
+    np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
+    np.random.default_rng(0).standard_normal(3)
+
+
+class Zygotes:
+    """Two zygotes: a light one, forked before torch is imported (numpy only: forking it and
+    tearing its child down costs half as much, measured 75 -> 32-39 ms a check back to back), and
+    one forked after (for a check whose code mentions torch: the learner's file or the exercise's
+    drive.py; its child finds torch already loaded). Which one runs a check changes its speed,
+    never its verdict: a child of the light zygote would import torch itself."""
+
+    def __init__(self, light: ZygoteClient, torch: ZygoteClient) -> None:
+        self.light, self.torch = light, torch
+        self.isolation = light.isolation
+
+    @property
+    def dead(self) -> bool:
+        return self.light.dead or self.torch.dead
+
+    @staticmethod
+    def needs_torch(request: Any) -> bool:
+        return b"torch" in request.source or b"torch" in request.driver_source
+
+    def run(self, request: Any) -> Any:
+        return (self.torch if self.needs_torch(request) else self.light).run(request)
+
+
 def main() -> int:
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
@@ -256,8 +310,10 @@ def main() -> int:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     pin_threads()
+    warm_up_numpy()
+    light = ZygoteClient()  # before torch, and before any reference exists in this process
     warm_up()
-    zygote = ZygoteClient()  # before any reference exists in this process
+    zygote = Zygotes(light, ZygoteClient())
     from tutor.grading.privileges import make_undumpable
 
     make_undumpable()  # learner children cannot read our memory through /proc/PID/mem
