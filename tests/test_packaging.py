@@ -25,7 +25,7 @@ def wheel(tmp_path_factory):
 
 def test_wheel_contains_the_content(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("tutor/_content/lessons/01-perceptron.md",
+    for needed in ("tutor/_content/lessons/02-perceptron.md",
                    "tutor/_content/exercises/relu_backward/check.py",
                    "tutor/_content/exercises/adam_step/mistakes/eps_inside_sqrt.py",
                    "tutor/_content/solutions/lstm_cell.py",
