@@ -32,7 +32,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -101,34 +100,18 @@ class Extraction:
 
 def read_notebook(path: Path, confine: Path) -> bytes:
     """The notebook's bytes: a regular file inside `confine` (no link out of it), capped."""
-    name = path.name
-    real, folder = os.path.realpath(path), os.path.realpath(confine)
-    if os.path.islink(path) or not real.startswith(folder.rstrip(os.sep) + os.sep):
-        raise NotebookError(f"{name} is a link to a file outside the submission: submit the "
-                            "notebook itself")
+    from tutor.grading.submission import SubmissionError, read_submission
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise NotebookError(f"cannot read {name}: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotebookError(f"{name} is not a regular file")
-        chunks, remaining = [], MAX_NOTEBOOK_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB: "
-                            "clear its outputs (Edit > Clear All Outputs) and save it again")
-    return data
+        return read_submission(path, confine, max_bytes=MAX_NOTEBOOK_BYTES)
+    except SubmissionError as exc:
+        message = str(exc)
+        if "larger than" in message:
+            message = (f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB: "
+                       "clear its outputs (Edit > Clear All Outputs) and save it again")
+        elif "submit the file itself" in message:
+            message = message.replace("the file itself", "the notebook itself")
+        raise NotebookError(message) from None
 
 
 def code_cells(data: bytes, name: str) -> list[tuple[int, str]]:

@@ -18,7 +18,9 @@ class SubmissionError(ValueError):
     """The file cannot be graded; the message says why, in the learner's terms."""
 
 
-def read_submission(path: Path, confine: Path | None = None) -> bytes:
+def read_submission(path: Path, confine: Path | None = None, *,
+                    max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, at most `max_bytes`; SubmissionError says why it cannot be read."""
     name = Path(path).name
     if confine is not None:
         real = os.path.realpath(path)
@@ -35,10 +37,11 @@ def read_submission(path: Path, confine: Path | None = None) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise SubmissionError(f"{name} is not a regular file")
-        if info.st_size > MAX_BYTES:
-            raise SubmissionError(f"{name} is larger than {MAX_BYTES // 1024} KiB")
+        too_big = f"{name} is larger than {max_bytes // 1024} KiB"
+        if info.st_size > max_bytes:
+            raise SubmissionError(too_big)
         chunks = []
-        remaining = MAX_BYTES + 1
+        remaining = max_bytes + 1
         while remaining > 0:
             chunk = os.read(fd, min(remaining, 1 << 16))
             if not chunk:
@@ -46,8 +49,8 @@ def read_submission(path: Path, confine: Path | None = None) -> bytes:
             chunks.append(chunk)
             remaining -= len(chunk)
         data = b"".join(chunks)
-        if len(data) > MAX_BYTES:
-            raise SubmissionError(f"{name} is larger than {MAX_BYTES // 1024} KiB")
+        if len(data) > max_bytes:
+            raise SubmissionError(too_big)
         return data
     finally:
         os.close(fd)
