@@ -12,6 +12,10 @@ costs about a second for ten thousand images with numpy alone.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
+from typing import Any
+
 import numpy as np
 
 SIZE = 28
@@ -75,12 +79,52 @@ def _render(points: np.ndarray, pairs: np.ndarray, half_width: np.ndarray) -> np
     return ink.reshape(-1, SIZE, SIZE)
 
 
+_AHEAD: dict[tuple[int, int, float, float], Future[tuple[np.ndarray, np.ndarray]]] = {}
+_AHEAD_LOCK = threading.Lock()
+
+
+def draw_ahead(n: int, seed: int, *, noise: float = 0.12, jitter: float = 0.035) -> None:
+    """Start drawing `make_digits(n, seed, ...)` in a background thread; the call with the same
+    arguments then takes that result (numpy releases the GIL while it renders, so this overlaps
+    with the run process importing torch)."""
+    key = (n, seed, noise, jitter)
+    with _AHEAD_LOCK:
+        if key in _AHEAD:
+            return
+        future: Future[tuple[np.ndarray, np.ndarray]] = Future()
+        _AHEAD[key] = future
+
+    def draw() -> None:
+        try:
+            future.set_result(_make_digits(n, seed, noise=noise, jitter=jitter))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller of make_digits
+            future.set_exception(exc)
+
+    threading.Thread(target=draw, name="dltutor-digits", daemon=True).start()
+
+
+def prefetch_lenet(config: dict[str, Any], seed: int) -> None:
+    """What `digits_lenet` draws (its training set, and its held-out set with seed + 1000)."""
+    noise = float(config["noise"])
+    draw_ahead(int(config["train_size"]), seed, noise=noise)
+    draw_ahead(int(config["val_size"]), seed + 1000, noise=noise)
+
+
 def make_digits(n: int, seed: int, *, noise: float = 0.12,
                 jitter: float = 0.035) -> tuple[np.ndarray, np.ndarray]:
     """`n` images (n, 1, 28, 28) float32 in about [0, 1] and their labels (n,) int64.
 
     Labels are balanced (n // 10 of each, the rest spread), shuffled, and everything is a pure
-    function of `seed`."""
+    function of `seed` (drawn ahead by `draw_ahead` when it was asked for)."""
+    with _AHEAD_LOCK:
+        ahead = _AHEAD.pop((n, seed, noise, jitter), None)
+    if ahead is not None:
+        return ahead.result()
+    return _make_digits(n, seed, noise=noise, jitter=jitter)
+
+
+def _make_digits(n: int, seed: int, *, noise: float,
+                 jitter: float) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % 10)
     images = np.empty((n, 1, SIZE, SIZE), dtype=np.float32)

@@ -40,6 +40,9 @@ class ExperimentInfo:
     threads: int = 1  #: torch threads on a CPU by default; 0: half the cores, at most 4
     mine: tuple[str, ...] = ()  #: exercises that fit this run for --use-mine
     config: dict[str, Any] = field(default_factory=dict)  #: the knobs --set KEY=VALUE may change
+    #: "module:function(config, seed)" (numpy only) that starts building the run's data in the
+    #: background while the run process imports torch; "" when there is nothing slow to build
+    prefetch: str = ""
 
 
 EXPERIMENTS: dict[str, ExperimentInfo] = {e.name: e for e in (
@@ -58,7 +61,8 @@ EXPERIMENTS: dict[str, ExperimentInfo] = {e.name: e for e in (
         epochs=3, lr=0.002, batch_size=64, threads=0,
         mine=("adam_step", "relu_backward", "momentum_step", "nesterov_step", "adagrad_step",
               "rmsprop_step"),
-        config={"train_size": 8000, "val_size": 2000, "noise": 0.12}),
+        config={"train_size": 8000, "val_size": 2000, "noise": 0.12},
+        prefetch="tutor.training.digits:prefetch_lenet"),
     ExperimentInfo(
         name="sequence_lstm", title="LSTM predicting a noisy sine",
         shows="A recurrent net reads a noisy wave and predicts its next clean value.",

@@ -93,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         channel(End(status="error", elapsed_s=0.0, message=str(exc), exit_code=2))
         return 2
     try:
+        if info.prefetch:  # the data is drawn while torch imports (numpy only, a thread)
+            import importlib
+
+            module, _, func = info.prefetch.partition(":")
+            getattr(importlib.import_module(module), func)({**info.config, **overrides},
+                                                           args.seed)
         return _run(args, info, overrides, channel, stop, t0)
     except Exception as exc:  # noqa: BLE001 - the experiment failed: say so in the stream
         from tutor.training.devices import DeviceError
@@ -124,6 +130,9 @@ def prepare(args: argparse.Namespace, info: registry.ExperimentInfo,
 
     import torch
 
+    from tutor.lazy_dynamo import install
+
+    install()  # every optimizer step would import torch._dynamo (1.4 s) for nothing
     from tutor.training.devices import cpu_threads, pick_device
     from tutor.training.experiments import BuildContext
     from tutor.training.loop import steps_per_epoch

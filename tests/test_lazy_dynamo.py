@@ -1,0 +1,62 @@
+"""The stand-in for torch._dynamo: optimizers step to the same numbers without importing the real
+module, and anything else asked of it loads the real one (run in fresh interpreters: the stand-in
+changes `sys.modules`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+STEP_EVERY_OPTIMIZER = r"""
+import json, sys
+import torch
+if sys.argv[1] == "stand-in":
+    from tutor.lazy_dynamo import install
+    assert install()
+runs = {}
+for name, kw in (("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)), ("Adam", dict(lr=0.1)),
+                 ("AdamW", dict(lr=0.1, weight_decay=0.1)), ("Adagrad", dict(lr=0.1)),
+                 ("RMSprop", dict(lr=0.01, momentum=0.5)), ("Adadelta", dict(lr=1.0))):
+    p = torch.nn.Parameter(torch.linspace(-1, 1, 7, dtype=torch.float64))
+    opt = getattr(torch.optim, name)([p], **kw)
+    for _ in range(4):
+        opt.zero_grad()
+        (p ** 3 - p).sum().backward()
+        opt.step()
+    runs[name] = p.detach().tolist()
+kind = type(sys.modules["torch._dynamo"]).__name__
+print(json.dumps({"runs": runs, "dynamo": kind}))
+"""
+
+
+def _run(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True, timeout=300, cwd=REPO)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_optimizers_step_to_the_same_numbers_without_the_real_module():
+    stand_in = _run(STEP_EVERY_OPTIMIZER, "stand-in")
+    real = _run(STEP_EVERY_OPTIMIZER, "real")
+    assert stand_in["runs"] == real["runs"]  # bit for bit
+    assert stand_in["dynamo"] == "_StandIn" and real["dynamo"] == "module"
+
+
+def test_anything_else_asked_of_it_loads_the_real_module():
+    code = r"""
+import json, sys
+import torch
+from tutor.lazy_dynamo import install
+install()
+import torch._dynamo
+config = torch._dynamo.config               # an attribute the stand-in does not have
+from torch._dynamo import eval_frame        # and a submodule
+print(json.dumps({"dynamo": type(sys.modules["torch._dynamo"]).__name__,
+                  "config": type(config).__name__, "frame": eval_frame.__name__}))
+"""
+    seen = _run(code)
+    assert seen["dynamo"] == "module"  # the real module is in place now
+    assert seen["frame"] == "torch._dynamo.eval_frame"
