@@ -145,7 +145,7 @@ def test_a_learner_opens_an_exercise_types_a_wrong_answer_and_reads_the_diagnosi
         screen = wait_for_screen(page, lambda s: "palette" in s and "Open" in s,
                                  "the course map's keys in the footer",
                                  nudge=Refocus(page))
-        assert "0/47 exercises passed" in screen or "exercises passed" in screen
+        assert re.search(r"\b0/\d+ exercises passed", screen)  # a new workspace: none yet
         shot(page, "01-course-map")
 
         page.keyboard.press("Enter")  # the first lesson is highlighted on a new workspace
