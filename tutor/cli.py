@@ -21,6 +21,7 @@ from tutor.exitcodes import ExitCode
 # Order here is the order `dltutor --help` lists them.
 COMMAND_MODULES = (
     "tutor.commands.list_cmd",
+    "tutor.commands.lesson_cmd",
     "tutor.commands.check_cmd",
     "tutor.commands.watch_cmd",
     "tutor.commands.hint_cmd",

@@ -13,18 +13,28 @@ Headless: never imports textual or torch."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tutor.course import Course, Exercise, load_course
+from tutor.course import Course, Exercise, Lesson, load_course
+from tutor.course.checkpoints import (
+    BadPrediction,
+    Checkpoint,
+    CheckpointOutcome,
+    actual_choice,
+    judge,
+    parse_prediction,
+    show,
+)
 from tutor.grading.client import Grader
 from tutor.grading.results import CheckResult, Verdict
+from tutor.grading.snippet import SnippetResult
 from tutor.progress import ATTEMPT_MEANING, ExerciseStatus, FileState, ProgressStore, Version
 from tutor.progress.records import code_hash, digest
 from tutor.workspace import Workspace
 
-__all__ = ["ATTEMPT_MEANING", "MIN_ATTEMPTS_FOR_SOLUTION", "FileState", "Hint", "NoSuchVersion",
-           "Session", "SolutionLocked", "Version"]
+__all__ = ["ATTEMPT_MEANING", "MIN_ATTEMPTS_FOR_SOLUTION", "BadPrediction", "FileState", "Hint",
+           "NoSuchVersion", "Session", "SolutionLocked", "Version"]
 
 MIN_ATTEMPTS_FOR_SOLUTION = 1
 
@@ -194,6 +204,55 @@ class Session:
                 f"({ATTEMPT_MEANING}). Hints help meanwhile: `dltutor hint {exercise.id}`.")
         self.progress.record_solution_seen(exercise.id)
         return exercise.solution_path.read_text(encoding="utf-8")
+
+    # -- lessons: runnable blocks and "predict, then run" ----------------------------------------
+
+    def _unseen(self) -> tuple[Path, ...]:
+        """What lesson code must not see when it runs: every course folder (packs too) and the
+        learner's workspace (a scratch edit is the learner's code, never their exercise)."""
+        folders = {lesson.path.parent for lesson in self.course.lessons}
+        for exercise in self.course.exercises.values():
+            folders.add(exercise.directory.parent)
+            if exercise.solution_path is not None:
+                folders.add(exercise.solution_path.parent)
+        folders.add(self.workspace.root)
+        return tuple(sorted(folders))
+
+    def run_code(self, code: str, *, expect: str | None = None) -> SnippetResult:
+        """Run a lesson's code block (or the learner's scratch edit of one) in the jail."""
+        return self.grader.run_snippet(code, expect=expect, protected=self._unseen())
+
+    def answer_checkpoint(self, lesson: Lesson, checkpoint: Checkpoint,
+                          prediction: str) -> tuple[CheckpointOutcome | None, SnippetResult]:
+        """The learner's prediction, then the real value from the checkpoint's own code, side
+        by side, recorded in progress. Raises `BadPrediction` (nothing run, nothing recorded)
+        when the prediction is not a value of the checkpoint's kind. The outcome is None when
+        the code did not yield a value (the `SnippetResult` says why: a broken lesson)."""
+        predicted = parse_prediction(checkpoint, prediction)
+        result = self.run_code(checkpoint.code, expect=checkpoint.expect)
+        actual = result.value
+        if result.ok and checkpoint.expect == "choice":
+            actual = actual_choice(checkpoint, actual)
+            if actual is None:
+                result = replace(result, status="no_value",
+                                 error=f"`answer` is {result.value!r}, none of the choices")
+        if not result.ok or actual is None:
+            return None, result
+        outcome = CheckpointOutcome(
+            checkpoint=checkpoint.id, prediction=show(checkpoint, predicted),
+            actual=show(checkpoint, actual), verdict=judge(checkpoint, predicted, actual),
+            explanation=checkpoint.explanation, output=result.output)
+        self.progress.record_checkpoint(lesson.id, checkpoint.id, outcome.prediction,
+                                        outcome.actual, outcome.verdict)
+        return outcome, result
+
+    def checkpoint_answers(self, lesson: Lesson) -> dict[str, CheckpointOutcome]:
+        """The latest recorded answer at each of the lesson's checkpoints that has one."""
+        stored = self.progress.checkpoint_answers(lesson.id)
+        return {c.id: CheckpointOutcome(c.id, stored[c.id]["prediction"],
+                                        stored[c.id]["actual"], stored[c.id]["verdict"],
+                                        c.explanation)
+                for c in lesson.checkpoints if c.id in stored}
 
     # -- the learner's file: save, reset, history, restore ------------------------------------
 

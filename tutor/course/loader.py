@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tutor.course.checkpoints import Checkpoint, CheckpointError, checkpoints
 from tutor.course.frontmatter import FrontMatterError, split_front_matter
 from tutor.course.locations import builtin_root
 from tutor.course.model import (
@@ -212,7 +213,8 @@ def load_lesson(path: Path) -> Lesson:
     if not match:
         raise ContentError(f"{path}: lesson files are named NN-slug.md (e.g. 03-losses.md)")
     try:
-        meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+        text = path.read_text(encoding="utf-8")
+        meta, body = split_front_matter(text, path)
     except FrontMatterError as exc:
         raise ContentError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -220,6 +222,13 @@ def load_lesson(path: Path) -> Lesson:
     if not isinstance(meta.get("id"), str) or not isinstance(meta.get("title"), str):
         raise ContentError(f"{path}: front matter needs id and title")
     quiz = [_quiz_question(q, path) for q in meta.get("quiz", [])]
+    found: tuple[Checkpoint, ...] = ()
+    if "checkpoint" in body:  # markdown-it only for a lesson that may have some
+        try:
+            head = text[:len(text) - len(body)] if text.endswith(body) else ""
+            found = checkpoints(body, str(path), head.count("\n"))
+        except CheckpointError as exc:
+            raise ContentError(str(exc)) from None
     return Lesson(
         id=meta["id"],
         title=meta["title"],
@@ -228,6 +237,7 @@ def load_lesson(path: Path) -> Lesson:
         exercises=_strings(meta.get("exercises"), "exercises", path),
         experiments=_strings(meta.get("experiments"), "experiments", path),
         quiz=tuple(quiz),
+        checkpoints=found,
     )
 
 

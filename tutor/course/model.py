@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.course.checkpoints import Checkpoint, CodeBlock, code_blocks
 from tutor.course.numbers import NUMBER_PROMPT, NotANumber, parse_number
 
 #: the exercise.toml format this dltutor reads; a file may say `format_version = N` (absent: 1)
@@ -199,12 +200,23 @@ class Lesson:
     exercises: tuple[str, ...] = ()
     experiments: tuple[str, ...] = ()
     quiz: tuple[QuizQuestion, ...] = ()
+    checkpoints: tuple[Checkpoint, ...] = ()  #: "predict, then run" blocks, in reading order
 
     def body(self) -> str:
         """The Markdown body without its front matter."""
         from tutor.course.frontmatter import split_front_matter
 
         return split_front_matter(self.path.read_text(encoding="utf-8"), self.path)[1]
+
+    def code_blocks(self) -> tuple[CodeBlock, ...]:
+        """The lesson's runnable ```python blocks, numbered from 1 in reading order."""
+        return code_blocks(self.body())
+
+    def checkpoint(self, checkpoint_id: str) -> Checkpoint:
+        for checkpoint in self.checkpoints:
+            if checkpoint.id == checkpoint_id:
+                return checkpoint
+        raise KeyError(checkpoint_id)
 
 
 @dataclass(frozen=True)

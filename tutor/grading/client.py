@@ -22,6 +22,7 @@ from tutor.course.model import Exercise
 from tutor.grading.isolation import Isolation
 from tutor.grading.proctree import descendants
 from tutor.grading.results import CheckResult, Verdict
+from tutor.grading.snippet import SnippetResult
 from tutor.grading.worker import THREAD_VARS
 
 STARTUP_TIMEOUT = 180.0
@@ -254,6 +255,29 @@ class Grader:
                 "label": str(found.get("label", "")), "rtol": float(found["rtol"]),
                 "atol": float(found["atol"]),
                 "inputs": codec.decode(base64.b64decode(found["inputs"])), "expected": expected}
+
+    def run_snippet(self, code: str, *, expect: str | None = None,
+                    timeout: float | None = None,
+                    protected: tuple[Path, ...] = ()) -> SnippetResult:
+        """Run lesson code (a runnable block, a checkpoint, a scratch edit) in the jail, as a
+        learner's file is run: it sees neither the course nor the `protected` folders (packs,
+        the workspace). `expect`: the kind of its `answer` to return (see `snippet.value_of`).
+        Never raises for anything the code does; a worker that dies twice is a crash."""
+        from tutor.grading.snippet import DEFAULT_TIMEOUT
+
+        limit = (timeout or DEFAULT_TIMEOUT) + 120.0
+        try:
+            reply = self._request({"op": "run_snippet", "code": code, "expect": expect,
+                                   "timeout": timeout or DEFAULT_TIMEOUT,
+                                   "protected": [str(p) for p in protected]}, limit)
+        except GraderError as exc:
+            if not exc.mid_request:
+                raise
+            return SnippetResult("crash", error="the grading worker stopped while running this "
+                                                "code; it was restarted")
+        if not reply.get("ok"):
+            raise GraderError(f"the code could not be run: {reply.get('error')}")
+        return SnippetResult.from_dict(reply["snippet"])
 
     def audit(self, exercise: Exercise, seed: int | None = None) -> dict[str, Any]:
         reply = self._request({"op": "audit", "exercise_dir": str(exercise.directory),

@@ -18,6 +18,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -96,10 +97,11 @@ def prepare(plan: jail.Plan) -> Standby:
 
 
 def run(request: SandboxRequest, plan: jail.Plan, *, standby: Standby | None = None,
-        cleanup: bool = True) -> SandboxResult:
+        cleanup: bool = True, on_started: Callable[[], None] | None = None) -> SandboxResult:
     """Run the request in a jailed child: `standby` when it covers the request, else a fresh
     one. With `cleanup=False` the caller must call `kill_descendants()` afterwards (the zygote
-    does, after replying, to keep it off the learner's wait)."""
+    does, after replying, to keep it off the learner's wait). `on_started` is called once the
+    child has the request (the zygote forks the next check's child then)."""
     reap_zombies()
     if not plan.mount and plan.uid and os.geteuid() == 0:
         _PROTECTED.extend(jail.protect_for_nobody(request.jail.protected))
@@ -114,6 +116,8 @@ def run(request: SandboxRequest, plan: jail.Plan, *, standby: Standby | None = N
     except OSError:
         pass  # the standby died: its status says how
     os.close(standby.request_fd)
+    if on_started is not None:
+        on_started()
     reader = FrameReader(max_frames=max(1, len(request.cases)))
     status = _collect(standby.result_fd, reader, start + request.timeout)
     os.close(standby.result_fd)
@@ -212,9 +216,10 @@ def _wait_exit(pid: int, deadline: float) -> tuple[int | None, int | None]:
 _PROTECTED: list[tuple[str, int]] = []  #: folders made unreadable to nobody during a check
 
 
-def kill_descendants(deadline_s: float = 3.0) -> None:
+def kill_descendants(deadline_s: float = 3.0, spare: int | None = None) -> None:
     """SIGKILL every process below this one until none is left, reaping them; then give back
-    the permissions the check took (fallback mode).
+    the permissions the check took (fallback mode). `spare`: the next check's standby child,
+    forked while this check ran, is left alone with everything below it.
 
     Orphans re-parent to us (we are a subreaper), so a grandchild that escaped its process group
     with setsid() is still found here."""
@@ -223,6 +228,9 @@ def kill_descendants(deadline_s: float = 3.0) -> None:
     while time.monotonic() < deadline:
         reap_zombies()
         tree = descendants(me)
+        if spare is not None:
+            keep = {spare, *descendants(spare)}
+            tree = [pid for pid in tree if pid not in keep]
         if not tree:
             jail.restore(_PROTECTED)
             _PROTECTED.clear()
@@ -236,6 +244,8 @@ def kill_descendants(deadline_s: float = 3.0) -> None:
 
 
 def reap_zombies() -> None:
+    """Reap every child that has exited (a standby that died is reaped with the rest: the check
+    that uses it then finds it gone and says so)."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)

@@ -53,6 +53,9 @@ def warm_up() -> None:
     import torch
     import torch.nn.functional as F
 
+    from tutor.lazy_dynamo import install
+
+    install()  # the optimizer references need no torch._dynamo (1.4 s to import)
     torch.set_num_threads(1)
     try:
         torch.set_num_interop_threads(1)
@@ -90,12 +93,22 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
             sandbox.kill_descendants()
             os._exit(0)
         request = SandboxRequest.decode(blob)
-        send(replies, sandbox.run(request, plan, standby=standby, cleanup=False).encode())
+        ahead: list[sandbox.Standby] = []
+
+        def fork_next(ahead: list[sandbox.Standby] = ahead) -> None:
+            # the next check's child builds its jail while this one runs, so checks that come
+            # back to back (a class graded, `validate --mutants`) do not wait for it; not in the
+            # fallback jail, whose permission sweep needs every process gone first
+            if prefork and plan.mount:
+                ahead.append(sandbox.prepare(plan))
+
+        send(replies, sandbox.run(request, plan, standby=standby, cleanup=False,
+                                  on_started=fork_next).encode())
         # Reap the child's whole tree after replying: the learner need not wait for it, and the
         # next request is read only once it is done; then the next standby child builds its
-        # jail while the learner reads the result and types.
-        sandbox.kill_descendants()
-        standby = sandbox.prepare(plan) if prefork else None
+        # jail (if it is not built already) while the learner reads the result and types.
+        sandbox.kill_descendants(spare=ahead[0].pid if ahead else None)
+        standby = ahead[0] if ahead else (sandbox.prepare(plan) if prefork else None)
 
 
 class ZygoteClient:
@@ -186,6 +199,10 @@ def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
         folder = Path(request["exercise_dir"])
         solutions = Path(request.get("solutions_dir") or folder.parent.parent / "solutions")
         return public_case(checker, load_exercise(folder, solutions), request.get("number"))
+    if op == "run_snippet":  # a lesson's code block or checkpoint, in the same jail
+        from tutor.grading import snippet
+
+        return snippet.run(checker._run_sandbox, request)  # the checker's own jail
     return {"ok": False, "error": f"unknown op {op!r}"}
 
 

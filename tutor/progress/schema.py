@@ -63,7 +63,22 @@ CREATE TABLE IF NOT EXISTS last_results (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+#: version 2 -> 3: "predict, then run": every prediction a learner made at a lesson's checkpoint,
+#: beside the value the lesson's code computed (as shown), and its verdict (right, close, wrong)
+V3 = """
+CREATE TABLE IF NOT EXISTS checkpoint_answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    lesson TEXT NOT NULL,
+    checkpoint TEXT NOT NULL,
+    prediction TEXT NOT NULL,
+    actual TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checkpoint_answers_lesson ON checkpoint_answers (lesson);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 LATEST = len(MIGRATIONS)
 
 

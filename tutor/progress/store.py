@@ -320,6 +320,14 @@ class ProgressStore:
                     "DO UPDATE SET correct=max(correct, excluded.correct), at=excluded.at",
                     (lesson, question, int(correct), time.time()))
 
+    def record_checkpoint(self, lesson: str, checkpoint: str, prediction: str, actual: str,
+                          verdict: str) -> None:
+        """One prediction at a lesson's checkpoint, beside the real value (every answer is
+        kept; the latest is the one shown)."""
+        self._write("INSERT INTO checkpoint_answers (lesson, checkpoint, prediction, actual, "
+                    "verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (lesson, checkpoint, prediction, actual, verdict, time.time()))
+
     def record_solution_seen(self, exercise: str) -> None:
         self._write("INSERT OR IGNORE INTO solutions_seen VALUES (?, ?)", (exercise, time.time()))
 
@@ -382,6 +390,13 @@ class ProgressStore:
     def quiz_correct(self, lesson: str) -> set[int]:
         return {int(r[0]) for r in self._rows(
             "SELECT question FROM quiz_answers WHERE lesson=? AND correct=1", (lesson,))}
+
+    def checkpoint_answers(self, lesson: str) -> dict[str, dict[str, str]]:
+        """The latest answer at each checkpoint of `lesson` that has one: {checkpoint:
+        {prediction, actual, verdict}}."""
+        rows = self._rows("SELECT checkpoint, prediction, actual, verdict FROM checkpoint_answers "
+                          "WHERE lesson=? ORDER BY at, id", (lesson,))
+        return {r[0]: {"prediction": r[1], "actual": r[2], "verdict": r[3]} for r in rows}
 
     def last_exercise(self) -> str | None:
         """The exercise checked most recently (a check of the starter counts: it is where the

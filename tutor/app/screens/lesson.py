@@ -7,9 +7,14 @@
 | c         | check yourself: the lesson's quiz             |
 | n / p     | next / previous lesson                        |
 | t         | the lesson's training run                     |
+| r         | run the focused code block (else the first in view); output under it |
+| o         | open that code block in a scratch editor (ctrl+r runs it there) |
+| tab       | move to the next code block or checkpoint     |
 | esc       | back to the course map                        |
 
-Opening a lesson records it as read."""
+Checkpoints ("predict, then run") sit in the text where their idea is taught: type a prediction
+and press enter; the lesson's own code then runs in the grading worker's jail and its real value
+is shown beside the prediction, and recorded. Opening a lesson records it as read."""
 
 from __future__ import annotations
 
@@ -17,19 +22,25 @@ import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Markdown, Static
 
 from tutor.app.formulas import readable_formulas
 from tutor.app.messages import ExerciseSelected, ExperimentSelected, LessonSelected
 from tutor.app.screens.course_map import training_screen_available
+from tutor.app.screens.scratch import ScratchScreen, output_text
 from tutor.app.standing import read_standing
-from tutor.app.widgets.reflow_markdown import ReflowMarkdown
+from tutor.app.widgets.checkpoint_card import CheckpointCard
+from tutor.app.widgets.reflow_markdown import ReflowedFence, ReflowMarkdown
 from tutor.course import Lesson
+from tutor.course.checkpoints import BadPrediction, CheckpointError, parse_checkpoint
+from tutor.grading.client import GraderError
 from tutor.progress import ExerciseStatus
 from tutor.session import Session
 
@@ -49,6 +60,11 @@ class LessonScreen(Screen[None]):
         Binding("p", "step(-1)", "Prev", id="lesson.previous", tooltip="The previous lesson"),
         Binding("t", "training", "Training", id="lesson.training",
                 tooltip="The lesson's training run"),
+        Binding("r", "run_block", "Run block", id="lesson.run",
+                tooltip="Run the focused code block (tab moves between blocks), or the first "
+                        "one in view, and show its output under it"),
+        Binding("o", "scratch", "Scratch", id="lesson.scratch",
+                tooltip="Open the code block in a scratch editor, change it and run it again"),
         Binding("escape", "app.pop_screen", "Map", id="lesson.back",
                 tooltip="Back to the course map"),
         Binding("question_mark", "app.help", "Help", show=False),
@@ -58,11 +74,17 @@ class LessonScreen(Screen[None]):
         super().__init__(id=f"lesson-{lesson.id}", classes="lesson-screen")
         self.session = session
         self.lesson = lesson
+        self._scratch: dict[int, str] = {}  #: block number -> the learner's scratch copy
+        try:
+            self._answers = session.checkpoint_answers(lesson)
+        except sqlite3.Error:
+            self._answers = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="lesson-scroll"):
-            yield ReflowMarkdown(self._markdown(), id="lesson-body", open_links=False)
+            yield ReflowMarkdown(self._markdown(), id="lesson-body", open_links=False,
+                                 runnable=True, embeds={"checkpoint": self._checkpoint_card})
         yield Static(id="lesson-links")
         yield Footer(compact=True)
 
@@ -72,6 +94,16 @@ class LessonScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - unreadable file, bad front matter: say so
             return (f"# {self.lesson.title}\n\nThis lesson could not be read: `{exc}`.\n\n"
                     f"File: `{self.lesson.path}`")
+
+    def _checkpoint_card(self, text: str) -> Widget:
+        """The card for a ```checkpoint block (the lesson's loaded checkpoint of that id)."""
+        try:
+            found = self.lesson.checkpoint(parse_checkpoint(text).id)
+        except (CheckpointError, KeyError) as exc:
+            return Static(f"This checkpoint cannot be shown: {exc}", markup=False)
+        total = len(self.lesson.checkpoints)
+        return CheckpointCard(found, self.lesson.checkpoints.index(found) + 1, total,
+                              self._answers.get(found.id))
 
     def on_mount(self) -> None:
         course = self.session.course
@@ -125,6 +157,12 @@ class LessonScreen(Screen[None]):
             parts += ["\n" if parts else "",
                       Content.from_markup("[@click=screen.quiz][b]c[/b] check yourself[/]"),
                       (f" {right}/{len(self.lesson.quiz)} right", "$text-muted")]
+        if self.lesson.checkpoints:
+            answered = [a for c, a in self._answers.items()
+                        if any(c == k.id for k in self.lesson.checkpoints)]
+            parts += ["\n" if parts else "", ("◆ checkpoints", "bold"),
+                      ((f" {len(answered)}/{len(self.lesson.checkpoints)} answered, "
+                        f"{sum(a.right for a in answered)} right"), "$text-muted")]
         if self.lesson.experiments:
             names = ", ".join(self.lesson.experiments)
             if training_screen_available():
@@ -166,6 +204,78 @@ class LessonScreen(Screen[None]):
         from tutor.app.screens.quiz import QuizScreen
 
         self.app.push_screen(QuizScreen(self.session, self.lesson))
+
+    # -- runnable blocks and checkpoints -------------------------------------------------------
+
+    def _blocks(self) -> list[ReflowedFence]:
+        """The lesson's runnable blocks, in reading order (block K is `[K - 1]`)."""
+        return [f for f in self.query(ReflowedFence) if f.runnable]
+
+    def _current_block(self) -> ReflowedFence | None:
+        """The focused code block, else the first one in view, else the first."""
+        blocks = self._blocks()
+        if isinstance(self.focused, ReflowedFence) and self.focused.runnable:
+            return self.focused
+        view = self.query_one("#lesson-scroll").region
+        return next((b for b in blocks if b.region.overlaps(view)), blocks[0] if blocks else None)
+
+    def action_run_block(self) -> None:
+        block = self._current_block()
+        if block is None:
+            self.notify("This lesson has no code to run.")
+            return
+        block.focus()
+        block.show_output("running…")
+        self._run_block(block)
+
+    @work(thread=True, group="blocks", exit_on_error=False)
+    def _run_block(self, block: ReflowedFence) -> None:
+        try:
+            result = self.session.run_code(block.code)
+            text, error = output_text(result), result.status in ("error", "timeout", "crash")
+        except GraderError as exc:
+            text, error = f"The grader failed: {exc}", True
+        self.app.call_from_thread(block.show_output, text, error=error)
+
+    def action_scratch(self) -> None:
+        block = self._current_block()
+        if block is None:
+            self.notify("This lesson has no code to open.")
+            return
+        number = self._blocks().index(block) + 1
+        title = f"Scratch copy of block {number} · {self.lesson.title}"
+
+        def keep(text: str | None) -> None:
+            if text is not None:
+                self._scratch[number] = text
+
+        self.app.push_screen(ScratchScreen(self.session, title,
+                                           self._scratch.get(number, block.code), block.code),
+                             keep)
+
+    def on_checkpoint_card_predicted(self, event: CheckpointCard.Predicted) -> None:
+        event.stop()
+        self._answer(event.card, event.prediction)
+
+    @work(thread=True, group="checkpoints", exit_on_error=False)
+    def _answer(self, card: CheckpointCard, prediction: str) -> None:
+        call = self.app.call_from_thread
+        try:
+            outcome, result = self.session.answer_checkpoint(self.lesson, card.checkpoint,
+                                                             prediction)
+        except BadPrediction as exc:
+            call(card.show_problem, str(exc))
+            return
+        except (GraderError, sqlite3.Error) as exc:
+            call(card.show_problem, f"The lesson's code could not be run: {exc}")
+            return
+        if outcome is None:
+            call(card.show_problem, f"The lesson's code gave no value ({result.status}): "
+                                    f"{result.error.strip()}")
+            return
+        self._answers[outcome.checkpoint] = outcome
+        call(card.show_outcome, outcome)
+        call(self.show_links)
 
     def action_step(self, delta: int) -> None:
         lessons = self.session.course.lessons

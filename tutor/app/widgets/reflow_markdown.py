@@ -5,9 +5,16 @@ does not fit, with no scroll bar: beside the editor, GRU's `n = tanh(… r ⊙ (
 simply lost its end. Here a line that is wider than the pane is broken (at a space when there
 is one) and each continuation row starts with a `↪` under the line's own indentation, so
 nothing is hidden and a wrapped row cannot be mistaken for a line of its own. The wrapping is
-redone at every width, so f8 and a resized terminal reflow the blocks too."""
+redone at every width, so f8 and a resized terminal reflow the blocks too.
+
+A lesson's Markdown (`runnable=True`) also makes its ```python blocks focusable, so a key can run
+the focused block and show its output under it (`ReflowedFence.show_output`), and `embeds` puts a
+widget where a fence of a given language stands (a lesson's ```checkpoint blocks)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.cells import cell_len
 from textual.content import Content
@@ -15,8 +22,11 @@ from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
-from textual.widgets import Label, Markdown
+from textual.widget import Widget
+from textual.widgets import Label, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock, MarkdownFence
+
+RUNNABLE_LANGUAGES = ("python", "py", "python3")
 
 CONTINUATION = "↪ "
 """Starts each row that continues a block line which was too wide for the pane."""
@@ -107,7 +117,11 @@ class ReflowedBlock(Visual):
 
 
 class ReflowedFence(MarkdownFence):
-    """A fenced or indented code block that wraps to the pane with marked continuation rows."""
+    """A fenced or indented code block that wraps to the pane with marked continuation rows.
+
+    In a runnable Markdown, a python block can take focus (`runnable`), and shows what running
+    it printed under its code (`show_output`). A fence whose language has an embed shows that
+    widget instead of its code."""
 
     DEFAULT_CSS = """
     ReflowedFence {
@@ -117,7 +131,45 @@ class ReflowedFence(MarkdownFence):
         width: 1fr;
         text-wrap: nowrap;
     }
+    ReflowedFence.-runnable:focus {
+        background-tint: $accent 12%;
+        border-left: outer $accent;
+    }
+    ReflowedFence.-embed {
+        background: transparent;
+        margin: 0;
+    }
+    ReflowedFence > .block-output {
+        padding: 0 2 1 2;
+        color: $text-muted;
+        border-top: dashed $panel-lighten-2;
+    }
+    ReflowedFence > .block-output.-error {
+        color: $text-error;
+    }
     """
+
+    def __init__(self, markdown: Markdown, token: Any, code: str) -> None:
+        super().__init__(markdown, token, code)
+        language = (self.lexer or "").strip().split(" ", 1)[0].lower()
+        self.language = language
+        self.runnable = bool(getattr(markdown, "runnable", False)) \
+            and language in RUNNABLE_LANGUAGES
+        self.embed: Callable[[str], Widget] | None = getattr(markdown, "embeds", {}).get(language)
+        if self.runnable:
+            self.can_focus = True
+            self.add_class("-runnable")
+            self.tooltip = "r: run this block · o: edit it in a scratch editor"
+        if self.embed is not None:
+            self.add_class("-embed")
+
+    def show_output(self, text: str, *, error: bool = False) -> None:
+        """Show `text` (what running the block printed) under the code, replacing the last."""
+        for old in self.query(".block-output"):
+            old.remove()
+        output = Static(text, classes="block-output" + (" -error" if error else ""),
+                        markup=False)
+        self.mount(output)
 
     @classmethod
     def highlight(cls, code: str, language: str, ansi: bool = False,
@@ -132,11 +184,24 @@ class ReflowedFence(MarkdownFence):
             label.update(ReflowedBlock(content))
 
     def compose(self):  # type: ignore[no-untyped-def]
+        if self.embed is not None:
+            yield self.embed(self.code)
+            return
         yield Label(ReflowedBlock(self._highlighted_code), id="code-content", expand=True)
 
 
 class ReflowMarkdown(Markdown):
-    """Markdown with `ReflowedFence` for its code and formula blocks."""
+    """Markdown with `ReflowedFence` for its code and formula blocks.
+
+    `runnable`: python blocks take focus (a lesson's, to be run); `embeds`: a language's fences
+    are shown as the widget its function builds from the fence's text."""
+
+    def __init__(self, markdown: str | None = None, *, runnable: bool = False,
+                 embeds: Mapping[str, Callable[[str], Widget]] | None = None,
+                 **kwargs: Any) -> None:
+        self.runnable = runnable
+        self.embeds = dict(embeds or {})
+        super().__init__(markdown, **kwargs)
 
     def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
         if block_name in ("fence", "code_block"):
