@@ -149,6 +149,9 @@ def test_a_learner_opens_an_exercise_types_a_wrong_answer_and_reads_the_diagnosi
         shot(page, "01-course-map")
 
         page.keyboard.press("Enter")  # the first lesson is highlighted on a new workspace
+        wait_for_screen(page, lambda s: "course map" not in s and "lesson 1 of" in s,
+                        "the first lesson")
+        page.keyboard.press("n")  # the next lesson: the perceptron, whose first is relu_backward
         screen = wait_for_screen(page, lambda s: "course map" not in s and "Exercises" in s
                                  and "relu_backward" in s, "the lesson")
         shot(page, "02-lesson")

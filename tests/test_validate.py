@@ -234,8 +234,9 @@ def test_the_built_in_drivers_keep_the_trust_boundary(course):
     from tutor.grading.validate import driver_problems
 
     driven = sorted(e.id for e in course.exercises.values() if e.driver_path)
-    assert driven == ["adagrad_step", "adam_step", "freeze_except_last", "momentum_step",
-                      "nesterov_step", "rmsprop_step", "sgd_step"]
+    assert driven == ["adadelta_step", "adagrad_step", "adam_step", "freeze_except_last",
+                      "grad_check", "momentum_step", "nesterov_step", "rmsprop_step", "sgd_step",
+                      "value_autograd"]
     for exercise in course.exercises.values():
         assert driver_problems(exercise) == [], exercise.id
 

@@ -247,7 +247,24 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: "
                          f"{exc.strerror or exc}") from None
     print("dltutor serve: stopped", file=sys.stderr)
+    _quiet_closed_loop()
     return int(ExitCode.OK)
+
+
+def _quiet_closed_loop() -> None:
+    """After Ctrl+C, asyncio's transports of the session processes may be collected after their
+    loop closed; their `__del__` then raises "Event loop is closed", which Python prints as a
+    traceback on the way out. The processes are gone by then (textual-serve killed them): say
+    nothing of it, and let any other late error through as before."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, RuntimeError) and "Event loop is closed" in str(exc):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 def _run_session(args: argparse.Namespace, root: Path) -> int:
