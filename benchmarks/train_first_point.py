@@ -6,7 +6,7 @@ first `step` event (the first point any view can draw). Baseline in the same run
 
 What is on the path: interpreter start-up, the torch import, the data (digits_lenet draws its
 10 000 images in a thread while torch imports), the model, the first optimizer step (without
-importing torch._dynamo: see tutor/lazy_dynamo.py).
+importing torch._dynamo: see tutor/lazy_torch.py).
 Target (issue: speed a learner feels): first chart point <= 3 s on a quiet 2-core machine.
 
     python benchmarks/train_first_point.py [--runs 5]

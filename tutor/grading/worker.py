@@ -53,7 +53,7 @@ def warm_up() -> None:
     import torch
     import torch.nn.functional as F
 
-    from tutor.lazy_dynamo import install
+    from tutor.lazy_torch import install
 
     install()  # the optimizer references need no torch._dynamo (1.4 s to import)
     torch.set_num_threads(1)

@@ -130,7 +130,7 @@ def prepare(args: argparse.Namespace, info: registry.ExperimentInfo,
 
     import torch
 
-    from tutor.lazy_dynamo import install
+    from tutor.lazy_torch import install
 
     install()  # every optimizer step would import torch._dynamo (1.4 s) for nothing
     from tutor.training.devices import cpu_threads, pick_device
