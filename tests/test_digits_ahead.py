@@ -1,5 +1,6 @@
-"""digits_lenet's data is drawn while the run process imports torch: the images drawn ahead are
-the images a plain call draws, and a call nobody asked ahead for still draws its own."""
+"""digits_lenet's data is drawn while the run process imports torch, and kept for the next run:
+the images drawn ahead or read back are the images a plain drawing gives, a call nobody asked
+ahead for still draws its own, and a damaged cache is drawn again."""
 
 from __future__ import annotations
 
@@ -30,3 +31,20 @@ def test_prefetch_draws_what_the_experiment_asks_for():
                       "--set", "train_size=200", "--set", "val_size=100"], lambda event: None)
     assert end.status == "finished"
     assert digits._AHEAD == {}
+
+
+def test_a_drawn_set_is_kept_read_back_the_same_and_redrawn_when_damaged(isolated_home):
+    path = digits.cache_path(120, 9, 0.1, 0.035)
+    assert str(path).startswith(str(isolated_home))  # the learner's DLTUTOR_HOME, not ~
+    fresh = digits._make_digits(120, 9, noise=0.1, jitter=0.035)
+    x, y = digits.make_digits(120, 9, noise=0.1)
+    assert path.is_file()
+    kept_x, kept_y = digits.make_digits(120, 9, noise=0.1)  # read back
+    for got in (x, kept_x):
+        np.testing.assert_array_equal(got, fresh[0])
+    np.testing.assert_array_equal(kept_y, fresh[1])
+    path.write_bytes(b"not a zip file")
+    again_x, _ = digits.make_digits(120, 9, noise=0.1)
+    np.testing.assert_array_equal(again_x, fresh[0])
+    with np.load(path) as saved:  # and kept again, whole
+        assert saved["images"].shape == (120, 1, 28, 28)
