@@ -70,6 +70,14 @@ def warm_up() -> None:
     cell = torch.nn.LSTMCell(3, 2).double()
     cell(torch.randn(1, 3, dtype=torch.float64))
     torch.nn.GRUCell(3, 2)(torch.randn(1, 3))
+    # An optimizer step imports what step() imports lazily (the profiler's hooks among them):
+    # a jailed child cannot import a module that is not loaded yet when the Python it runs
+    # lives under /tmp (its /tmp is its own), and lesson code steps optimizers.
+    param = torch.nn.Parameter(torch.zeros(2))
+    for opt in (torch.optim.SGD([param], lr=0.1, momentum=0.9),
+                torch.optim.Adam([param], lr=0.1)):
+        param.grad = torch.ones(2)
+        opt.step()
     np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
 
 
