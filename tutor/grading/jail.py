@@ -294,6 +294,12 @@ def build_filesystem(plan: Plan, uid: int) -> None:
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
     root = _staging(plan)
     _mount(libc, "tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=0755")
+    # a private, size-capped /tmp (also seen as /dev/shm), mounted before the visible trees: a
+    # Python or a virtual environment that lives under /tmp is bound inside it, read-only,
+    # rather than hidden under it (a child could then import nothing that was not loaded yet)
+    _makedirs(root + "/tmp")
+    _mount(libc, "tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+           f"size={TMP_MB}m,nr_inodes={TMP_INODES},mode=1777")
     for path in plan.visible:
         _bind(libc, path, root + path)
     for path, target in plan.links:
@@ -301,10 +307,6 @@ def build_filesystem(plan: Plan, uid: int) -> None:
     for path in plan.protected:
         if any(_ancestors_or_self(path, [v]) for v in plan.visible):
             _mask(libc, root, path)
-    # a private, size-capped /tmp, also seen as /dev/shm
-    _makedirs(root + "/tmp")
-    _mount(libc, "tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-           f"size={TMP_MB}m,nr_inodes={TMP_INODES},mode=1777")
     _makedirs(root + "/dev")
     for name in DEVICES:
         if os.path.exists("/dev/" + name):
