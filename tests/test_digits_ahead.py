@@ -40,9 +40,9 @@ def test_a_drawn_set_is_kept_read_back_the_same_and_redrawn_when_damaged(isolate
     x, y = digits.make_digits(120, 9, noise=0.1)
     assert path.is_file()
     kept_x, kept_y = digits.make_digits(120, 9, noise=0.1)  # read back
-    for got in (x, kept_x):
-        np.testing.assert_array_equal(got, fresh[0])
-    np.testing.assert_array_equal(kept_y, fresh[1])
+    for got_x, got_y in ((x, y), (kept_x, kept_y)):
+        np.testing.assert_array_equal(got_x, fresh[0])
+        np.testing.assert_array_equal(got_y, fresh[1])
     path.write_bytes(b"not a zip file")
     again_x, _ = digits.make_digits(120, 9, noise=0.1)
     np.testing.assert_array_equal(again_x, fresh[0])
