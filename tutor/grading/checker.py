@@ -78,7 +78,7 @@ class Checker:
     """Grades files against exercises. `run_sandbox` executes untrusted code elsewhere."""
 
     def __init__(self, run_sandbox: Callable[[SandboxRequest], SandboxResult]) -> None:
-        self._run_sandbox = run_sandbox
+        self.run_sandbox = run_sandbox
         self._cases: dict[tuple[Any, ...], list[PreparedCase]] = {}
         self._mistakes: dict[tuple[Any, ...], list[Any]] = {}
 
@@ -159,7 +159,7 @@ class Checker:
             module_name=exercise.id,
             jail=JailSpec(tuple(os.path.realpath(p) for p in protected)))
         try:
-            result = self._run_sandbox(request)
+            result = self.run_sandbox(request)
         except SandboxLost:
             result = SandboxResult.lost()
         if result.status is Status.DRIVER:

@@ -1,14 +1,13 @@
 """The grading worker: `python -m tutor.grading.worker`, a long-lived trusted process.
 
 Start-up (once, ~2-3 s): pin every thread pool to one thread, import numpy and fork the light
-**zygote**; then import torch, run a few small torch ops of the kinds checks use (so forked
-children skip ~0.5-1.8 s of lazy imports), and fork the torch zygote (see `Zygotes`: a check
-whose code never mentions torch runs in a child of the light one, half the cost). The one expensive warm-up, creating a `torch.optim` optimizer (it imports
-`torch._dynamo` and sympy: 1.4-1.6 s on a quiet machine, several seconds on a busy one), is kept
-off the path to the first check: the worker runs it once it has been idle for `IDLE_WARM_S`
-(a learner reading a task), and a check that needs it first simply pays it once. The zygote is forked before this process computes any reference, so a child
-forked from it has no expected value anywhere in its memory; it receives only case inputs, forks one
-child per check (see `sandbox.py`) and returns raw frames. This process computes cases and PyTorch
+**zygote**; then import torch, run a few small torch ops and one optimizer step of the kinds
+checks use (so forked children skip ~0.5-1.8 s of lazy imports; the optimizer no longer imports
+`torch._dynamo`, see `tutor.lazy_torch`), and fork the torch zygote (see `Zygotes`: a check
+whose code never mentions torch runs in a child of the light one, half the cost). Both zygotes
+are forked before this process computes any reference, so a child forked from them has no
+expected value anywhere in its memory; a zygote receives only case inputs, forks one child per
+check (see `sandbox.py`) and returns raw frames. This process computes cases and PyTorch
 references, compares, diagnoses and replies.
 
 Never fork after a parallel torch op (measured: the child deadlocks); the zygote never runs torch
@@ -36,20 +35,8 @@ def pin_threads() -> None:
         os.environ[var] = "1"
 
 
-IDLE_WARM_S = 1.0
-"""Seconds without a request before the worker runs its deferred warm-ups."""
-
-
-def warm_up_later() -> None:
-    """The warm-ups worth having but too slow for start-up: run when the worker is idle."""
-    import torch
-
-    torch.optim.Adam([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
-
-
 def warm_up() -> None:
     """Run one small op of each kind checks use, single-threaded, so children start warm."""
-    import numpy as np
     import torch
     import torch.nn.functional as F
 
@@ -70,15 +57,14 @@ def warm_up() -> None:
     cell = torch.nn.LSTMCell(3, 2).double()
     cell(torch.randn(1, 3, dtype=torch.float64))
     torch.nn.GRUCell(3, 2)(torch.randn(1, 3))
-    # An optimizer step imports what step() imports lazily (the profiler's hooks among them):
-    # a jailed child cannot import a module that is not loaded yet when the Python it runs
-    # lives under /tmp (its /tmp is its own), and lesson code steps optimizers.
+    # An optimizer step imports what step() imports lazily (the profiler's hooks among them),
+    # so lesson code and optimizer checks that step one find it loaded in their child.
     param = torch.nn.Parameter(torch.zeros(2))
     for opt in (torch.optim.SGD([param], lr=0.1, momentum=0.9),
                 torch.optim.Adam([param], lr=0.1)):
         param.grad = torch.ones(2)
         opt.step()
-    np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
+    warm_up_numpy()
 
 
 def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
@@ -210,7 +196,7 @@ def handle(checker: Any, request: dict[str, Any]) -> dict[str, Any]:
     if op == "run_snippet":  # a lesson's code block or checkpoint, in the same jail
         from tutor.grading import snippet
 
-        return snippet.run(checker._run_sandbox, request)  # the checker's own jail
+        return snippet.run(checker.run_sandbox, request)  # the checker's own jail
     return {"ok": False, "error": f"unknown op {op!r}"}
 
 
@@ -271,32 +257,6 @@ def audit(checker: Any, exercise: Any, seed: int | None) -> dict[str, Any]:
     return report
 
 
-class LineReader:
-    """Lines from a pipe, with a way to ask whether one is waiting (a buffered file object
-    cannot say so: select() does not see what it has already read ahead)."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.buffer = b""
-
-    def ready(self, timeout: float) -> bool:
-        """A line (or end of input) is there to read, or arrives within `timeout` seconds."""
-        import select
-
-        return b"\n" in self.buffer or bool(select.select([self.fd], [], [], timeout)[0])
-
-    def readline(self) -> bytes | None:
-        """The next line, None at end of input."""
-        while b"\n" not in self.buffer:
-            chunk = os.read(self.fd, 1 << 16)
-            if not chunk:
-                rest, self.buffer = self.buffer, b""
-                return rest or None
-            self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        return line
-
-
 def warm_up_numpy() -> None:
     """What every check's child needs: numpy, its lazy submodules and a linear-algebra call."""
     import numpy as np
@@ -348,15 +308,7 @@ def main() -> int:
     proto_out.write(json.dumps({"ready": True, "pid": os.getpid(),
                                 "isolation": zygote.isolation}).encode() + b"\n")
     proto_out.flush()
-    lines = LineReader(proto_in.fileno())
-    later = [warm_up_later]
-    while True:
-        if later and not lines.ready(IDLE_WARM_S):
-            later.pop()()  # idle: warm up now, not on a learner's check
-            continue
-        line = lines.readline()
-        if line is None:
-            break
+    for line in proto_in:
         try:
             request = json.loads(line)
         except ValueError:
