@@ -33,7 +33,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.course.numbers import NotANumber, parse_number
+from tutor.course.numbers import NotANumber, allowed_error, parse_number
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,7 +44,6 @@ KINDS = ("shape", "number", "choice")
 CHECKPOINT_KEYS = ("id", "question", "code", "expect", "choices", "rtol", "tolerance",
                    "explanation")
 PYTHON_LANGUAGES = ("python", "py", "python3")
-DEFAULT_RTOL = 0.005  #: as the quiz: three significant figures are right
 CLOSE_RTOL = 0.1  #: a number within 10 % is "close"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -68,10 +67,8 @@ class Checkpoint:
     line: int = 0  #: 1-based line of its fence in the lesson body
 
     def allowed_error(self, actual: float) -> float:
-        rtol = self.rtol
-        if rtol is None and self.tolerance is None:
-            rtol = DEFAULT_RTOL
-        return max((self.tolerance or 0.0) + (rtol or 0.0) * abs(actual), 1e-9)
+        """As a quiz answer's: `tutor.course.numbers.allowed_error`."""
+        return allowed_error(actual, self.rtol, self.tolerance)
 
     @property
     def prompt(self) -> str:

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.course.checkpoints import Checkpoint, CodeBlock, code_blocks
-from tutor.course.numbers import NUMBER_PROMPT, NotANumber, parse_number
+from tutor.course.numbers import (
+    ATOL_FLOOR,
+    DEFAULT_RTOL,
+    NUMBER_PROMPT,
+    NotANumber,
+    allowed_error,
+    parse_number,
+)
 
 #: the exercise.toml format this dltutor reads; a file may say `format_version = N` (absent: 1)
 FORMAT_VERSION = 1
@@ -85,13 +92,8 @@ class Exercise:
         return self.statement_path.read_text(encoding="utf-8")
 
 
-#: the relative tolerance of a numeric question that states none: a learner's answer rounded to
-#: three significant figures is always within it (5/3 as 1.67 is 0.2 % off, 1/1024 as 0.00098 is
-#: 0.35 % off), while a real mistake is not
-DEFAULT_QUIZ_RTOL = 0.005
-#: the least error a numeric answer may have, whatever its tolerance: rounding noise, and an
-#: answer of exactly 0 (where a relative tolerance allows nothing)
-QUIZ_ATOL_FLOOR = 1e-9
+DEFAULT_QUIZ_RTOL = DEFAULT_RTOL  #: see `tutor.course.numbers.allowed_error`
+QUIZ_ATOL_FLOOR = ATOL_FLOOR
 #: what an explanation must not start with: the app already says "Right." or "Not quite."
 _VERDICT_WORDS = re.compile(r"^\s*(?:right|correct|wrong|incorrect|not quite|yes|no)\s*[:.!—–]\s*",
                             re.IGNORECASE)
@@ -149,11 +151,7 @@ class QuizQuestion:
     @property
     def allowed_error(self) -> float:
         """How far a numeric response may be from the answer and still be right."""
-        rtol = self.rtol
-        if rtol is None and self.tolerance is None:
-            rtol = DEFAULT_QUIZ_RTOL
-        allowed = (self.tolerance or 0.0) + (rtol or 0.0) * abs(float(self.answer))
-        return max(allowed, QUIZ_ATOL_FLOOR)
+        return allowed_error(float(self.answer), self.rtol, self.tolerance)
 
     def check(self, response: str | float) -> QuizVerdict:
         """Grade a learner's response (a choice index, or the text typed for a number)."""

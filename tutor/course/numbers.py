@@ -28,6 +28,24 @@ MAX_DEPTH = 20  #: operators and calls nested deeper than this are refused
 MAX_EXPONENT = 1000.0  #: `x ** y` with |y| above this is refused
 
 
+DEFAULT_RTOL = 0.005
+"""The relative tolerance of a number that states none (a quiz answer, a checkpoint): a value
+rounded to three significant figures is always within it (5/3 as 1.67 is 0.2 % off, 1/1024 as
+0.00098 is 0.35 % off), while a real mistake is not."""
+ATOL_FLOOR = 1e-9
+"""The least error any number may have, whatever its tolerance: rounding noise, and a target of
+exactly 0 (where a relative tolerance allows nothing)."""
+
+
+def allowed_error(target: float, rtol: float | None, tolerance: float | None) -> float:
+    """How far a typed number may be from `target` and still be right: `tolerance` (absolute)
+    plus `rtol`·|target|; DEFAULT_RTOL when neither is stated, `tolerance` alone when only it
+    is (the older, absolute key), never less than ATOL_FLOOR."""
+    if rtol is None and tolerance is None:
+        rtol = DEFAULT_RTOL
+    return max((tolerance or 0.0) + (rtol or 0.0) * abs(target), ATOL_FLOOR)
+
+
 class NotANumber(ValueError):
     """The response is not a number dltutor can read; the message says why, for the learner."""
 
