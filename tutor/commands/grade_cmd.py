@@ -93,8 +93,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run every check again (the cache is refreshed with the new results)")
     p.add_argument("--set", dest="set_file", type=Path, metavar="FILE",
                    help="the assignment set (TOML): exercises, points, hidden cases")
-    p.add_argument("--format", default="text",
-                   choices=("text", "json", "junit", "gradescope", "csv", "canvas", "moodle"),
+    from tutor.grading.formats import ALL_FORMATS
+
+    p.add_argument("--format", default="text", choices=ALL_FORMATS,
                    help="report format (default: text)")
     p.add_argument("--output", type=Path, metavar="PATH",
                    help="write the report to PATH instead of standard output")

@@ -82,7 +82,8 @@ def discover(paths: Sequence[Path]) -> list[Submission]:
             for (given, path), name in zip(folders, names)]
 
 
-def _python_files(folder: Path) -> list[Path]:
+def python_files(folder: Path) -> list[Path]:
+    """Every .py file below `folder`, sorted, skipping caches, virtualenvs and hidden folders."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
@@ -218,7 +219,7 @@ def grade_batch(submissions: Sequence[Submission], items: Sequence[GradeItem], *
     `run_tasks` runs the checks elsewhere instead (a Dask cluster); the report is the same.
     `cache`: results of unchanged checks are taken from it, new ones stored in it."""
     hidden = seed is not None
-    files = {s.name: _python_files(s.path) for s in submissions}
+    files = {s.name: python_files(s.path) for s in submissions}
     grades: list[ExerciseGrade | None] = []
     tasks: list[tuple[int, Submission, GradeItem, Path]] = []
     notebooks = NotebookSources()  # code taken out of notebooks, in a private temporary folder

@@ -6,8 +6,10 @@ can be locked by a golden file and none can disagree with another about a score.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from tutor.grading.gradebook import GradeReport
+if TYPE_CHECKING:  # the names below are read by `dltutor grade --help`: nothing heavy on import
+    from tutor.grading.gradebook import GradeReport
 
 FORMATS = ("text", "json", "junit", "gradescope", "csv")
 #: LMS gradebook imports: they need `--roster` (the LMS knows students by its own ids)

@@ -154,7 +154,13 @@ def renderables(report: GradeReport) -> list[RenderableType]:
 
 
 def render(report: GradeReport, width: int = WIDTH) -> str:
+    return plain_text(renderables(report), width)
+
+
+def plain_text(parts: list[RenderableType], width: int = WIDTH) -> str:
+    """Rich renderables as plain text `width` columns wide, trailing blanks trimmed: the text
+    report, and the class report's `report.txt`."""
     console = Console(width=width, no_color=True, force_terminal=False, record=True,
                       file=io.StringIO(), legacy_windows=False)
-    console.print(Group(*renderables(report)))
+    console.print(Group(*parts))
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"

@@ -298,13 +298,13 @@ def scan_batch(submissions: Sequence[Submission],
                items: Sequence[GradeItem]) -> tuple[HonestySignal, ...]:
     """The honesty signals of a batch, read from the submission folders as they are now (call it
     before any student code runs)."""
-    from tutor.grading.batch import _python_files, find_file
+    from tutor.grading.batch import find_file, python_files
 
     solutions = {i.id: t for i in items if (t := _text(i.exercise.solution_path)) is not None}
     starters = {i.id: t for i in items if (t := _text(i.exercise.starter_path)) is not None}
     files: list[SourceFile] = []
     for sub in submissions:
-        found = _python_files(sub.path)
+        found = python_files(sub.path)
         graded = {}
         for item in items:
             path, _ = find_file(sub.path, item.exercise.filename, found)

@@ -7,13 +7,12 @@ submission goes into a `Text`, made inert, never parsed as markup."""
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console, Group, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from tutor.grading.formats.common import inert
+from tutor.grading.formats.text import plain_text
 from tutor.grading.gradebook import format_points
 from tutor.grading.insight.model import ClassInsight, percent
 from tutor.grading.insight.signals import HonestySignal
@@ -142,7 +141,4 @@ def renderables(insight: ClassInsight) -> list[RenderableType]:
 
 
 def render(insight: ClassInsight, width: int = WIDTH) -> str:
-    console = Console(width=width, no_color=True, force_terminal=False, record=True,
-                      file=io.StringIO(), legacy_windows=False)
-    console.print(Group(*renderables(insight)))
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    return plain_text(renderables(insight), width)
