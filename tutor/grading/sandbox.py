@@ -243,6 +243,42 @@ def kill_descendants(deadline_s: float = 3.0, spare: int | None = None) -> None:
         time.sleep(0.0005)
 
 
+class Teardown:
+    """The finished checks whose processes the kernel is still tearing down.
+
+    With a PID namespace, SIGKILL to the check's process group ends it: its PID 1 dies, and with
+    it everything the learner's code started in the namespace, escaped process groups included.
+    What is left is the kernel's work (unmounting the jail's tree, freeing the namespaces), 4 ms
+    at the median and 15 ms at p90 a check, measured while grading a class back to back. Waiting
+    for it before taking the next request put all of that on the next check's path; now the
+    zygote only reaps what has exited, and sweeps the whole tree (`kill_descendants`) when more
+    than `limit` checks are still going away, so they cannot pile up. Without a PID namespace
+    nothing guarantees the end of an escaped process: the zygote sweeps after every check."""
+
+    def __init__(self, limit: int = 4) -> None:
+        self.limit = limit
+        self.pending: list[int] = []
+
+    def release(self, pid: int, spare: int | None) -> None:
+        """`pid`: the finished check's child (already SIGKILLed with its group by `run`)."""
+        self.pending.append(pid)
+        reap_zombies()
+        self.pending = [p for p in self.pending if _alive(p)]
+        if len(self.pending) > self.limit:
+            kill_descendants(spare=spare)
+            self.pending.clear()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def reap_zombies() -> None:
     """Reap every child that has exited (a standby that died is reaped with the rest: the check
     that uses it then finds it gone and says so)."""
