@@ -76,6 +76,9 @@ def test_visibility_decides_what_each_student_sees():
             assert private not in text
     assert "bob's own message" in files["etc_passwd.md"]
     assert "alice" not in files["etc_passwd.md"]
+    # verdicts in the words of `dltutor check` (FAILED), never the raw value ("fail")
+    assert ">FAILED · " in files["alice.html"]
+    assert ">fail · " not in files["alice.html"]
 
 
 def test_hidden_cases_show_no_inputs():

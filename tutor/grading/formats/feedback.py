@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tutor.grading.formats.common import details, inert, score_text
 from tutor.grading.gradebook import ExerciseGrade, GradeReport, SubmissionGrade, format_points
+from tutor.present import verdict as look
 
 RELEASED = ("visible",)
 WITHHELD = ("after_due_date", "after_published")  #: shown as not released yet
@@ -163,7 +164,7 @@ def render_html(report: GradeReport, sub: SubmissionGrade) -> str:
              f"<p>{_h(_intro(report))}</p>"]
     for grade in shown:
         css = "pass" if grade.passed else "other"
-        verdict = f"{_h(grade.verdict.value)} · {_h(score_text(grade))} points"
+        verdict = f"{_h(look(grade.verdict).word)} · {_h(score_text(grade))} points"
         parts += ["<section>", f"<h2>{_h(grade.name)} ({_h(grade.id)})</h2>",
                   f'<p class="{css}">{verdict}</p>',
                   f"<pre>{_h(_student_view(grade, report.hidden))}</pre>", "</section>"]
