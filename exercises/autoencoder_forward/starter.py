@@ -5,6 +5,9 @@ Run `dltutor check autoencoder_forward` (or press ctrl+r in the tutor) to test y
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from dense_forward import dense_forward
+
 
 def autoencoder_forward(x: np.ndarray, W_enc: np.ndarray, b_enc: np.ndarray,
                         W_dec: np.ndarray, b_dec: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:

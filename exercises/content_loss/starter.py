@@ -6,6 +6,9 @@ Run `dltutor check content_loss` (or press ctrl+r in the tutor) to test your cod
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from mse_loss import mse_loss
+
 
 def content_loss(gen_features: np.ndarray, content_features: np.ndarray) -> float:
     """Return the mean, over every element, of (gen_features − content_features)².

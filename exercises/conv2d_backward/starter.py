@@ -5,6 +5,9 @@ Run `dltutor check conv2d_backward` (or press ctrl+r in the tutor) to test your 
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from conv2d_forward import conv2d_forward
+
 
 def conv2d_backward(dout: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int = 1,
                     padding: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

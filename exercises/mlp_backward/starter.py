@@ -5,6 +5,11 @@ Run `dltutor check mlp_backward` (or press ctrl+r in the tutor) to test your cod
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from linear_backward import linear_backward
+# from relu_backward import relu_backward
+# from softmax_ce_backward import softmax_ce_backward
+
 
 def mlp_backward(x: np.ndarray, y: np.ndarray, W1: np.ndarray, b1: np.ndarray,
                  W2: np.ndarray, b2: np.ndarray

@@ -5,6 +5,9 @@ Run `dltutor check rnn_forward` (or press ctrl+r in the tutor) to test your code
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from rnn_cell import rnn_cell
+
 
 def rnn_forward(x: np.ndarray, h0: np.ndarray, W_ih: np.ndarray, W_hh: np.ndarray,
                 b_ih: np.ndarray, b_hh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,9 @@ Run `dltutor check scaled_dot_product_attention` (or press ctrl+r in the tutor) 
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from softmax import softmax
+
 
 def scaled_dot_product_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray,
                                  mask: np.ndarray | None = None) -> np.ndarray:

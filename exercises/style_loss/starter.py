@@ -5,6 +5,9 @@ Run `dltutor check style_loss` (or press ctrl+r in the tutor) to test your code.
 
 import numpy as np
 
+# Optional: build on your earlier exercises, the files beside this one (see README.md):
+# from gram_matrix import gram_matrix
+
 
 def style_loss(gen_features: np.ndarray, style_features: np.ndarray) -> float:
     """Return mean((G_gen − G_style)²) over the C·C entries of the two Gram matrices.

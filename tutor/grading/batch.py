@@ -166,8 +166,11 @@ def _clean(result: CheckResult, folder: Path) -> CheckResult:
     if report is not None:
         report = replace(report, traceback=_relative(report.traceback, folder),
                          problem=_relative(report.problem, folder))
+    chain = result.chain
+    if chain is not None:
+        chain = replace(chain, message=_relative(chain.message, folder))
     return replace(result, message=_relative(result.message, folder), report=report,
-                   output=_relative(result.output, folder))
+                   output=_relative(result.output, folder), chain=chain)
 
 
 def _grade(item: GradeItem, result: CheckResult) -> ExerciseGrade:

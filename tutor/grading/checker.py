@@ -23,19 +23,26 @@ from typing import Any
 import numpy as np
 
 from tutor.course.model import Exercise
-from tutor.grading import codec, redact
+from tutor.grading import chain, codec, redact
 from tutor.grading.cases import CaseOutcome, PreparedCase
 from tutor.grading.child import OUTPUT_CAP, to_plain
 from tutor.grading.compare import Raised, compare, describe
 from tutor.grading.protocol import (
     MAX_FRAME,
     JailSpec,
+    ModuleSpec,
     SandboxRequest,
     SandboxResult,
     Status,
     parse_reply,
 )
-from tutor.grading.results import CheckResult, FailureReport, InputSummary, Verdict
+from tutor.grading.results import (
+    CheckResult,
+    FailureReport,
+    InputSummary,
+    PrerequisiteUse,
+    Verdict,
+)
 from tutor.grading.sandbox import SandboxLost
 from tutor.grading.scan import forbidden_uses
 from tutor.grading.seeds import case_seed
@@ -120,7 +127,8 @@ class Checker:
         if key not in self._mistakes:
             driver = exercise.driver_path
             drive = load_trusted(driver).drive if driver else default_drive
-            fn = getattr(load_trusted(str(path)), exercise.function)
+            with chain.trusted_prerequisites(exercise):  # a mistake may import one
+                fn = getattr(load_trusted(str(path)), exercise.function)
             outputs: list[Any] = []
             for case in cases:
                 try:
@@ -150,6 +158,12 @@ class Checker:
         if exercise.solution_path is not None:
             protected.append(str(exercise.solution_path.parent))
         driver = exercise.driver_path  # one stat, not four, on every check
+        # an exercise that builds on others: their references, only for a file naming one
+        prereqs = chain.prerequisites(exercise)
+        modules: tuple[ModuleSpec, ...] = ()
+        uses: tuple[PrerequisiteUse, ...] = ()
+        if prereqs and chain.mentioned(source, prereqs):
+            modules, uses = chain.solo_modules(prereqs, Path(file).parent, confine)
         request = SandboxRequest(
             source=source, filename=str(file), function=exercise.function,
             driver_path=str(driver) if driver else "",
@@ -157,7 +171,8 @@ class Checker:
             cases=tuple(c.inputs for c in cases), timeout=timeout or exercise.timeout,
             memory_mb=exercise.memory_mb, forbidden=exercise.forbidden,
             module_name=exercise.id,
-            jail=JailSpec(tuple(os.path.realpath(p) for p in protected)))
+            jail=JailSpec(tuple(os.path.realpath(p) for p in protected)),
+            prerequisites=modules)
         try:
             result = self.run_sandbox(request)
         except SandboxLost:
@@ -201,6 +216,13 @@ class Checker:
                                                if cases[first_bad].label else "")
             message = (f"{total - n_pass} of {total} cases failed; first: {where}: "
                        f"{report.problem}")
+        chained = None
+        if modules:
+            chained = chain.report(
+                chain.ChainContext(exercise, request, prereqs, cases, Path(file).parent,
+                                   confine, hidden, text),
+                first_bad is None, uses, self.run_sandbox,
+                lambda c, r: self.outcomes(c, r, request.memory_mb))
         return CheckResult(
             exercise=exercise.id, verdict=verdict, score=round(score, 6),
             cases_passed=n_pass, cases_total=total,
@@ -212,6 +234,7 @@ class Checker:
             output_truncated=result.output_truncated and not hidden,
             case_verdicts=tuple(o.status for o in outcomes), loaded=loaded,
             flags=forbidden_uses(text, exercise.forbidden), line=line, excerpt=excerpt,
+            chain=chained,
         )
 
     def outcomes(self, cases: list[PreparedCase], result: SandboxResult,

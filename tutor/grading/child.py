@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import linecache
+import marshal
 import os
 import resource
 import signal
@@ -229,10 +230,12 @@ def patch_forbidden(names: tuple[str, ...], learner: Any = None) -> None:
             break
 
 
-def learner_traceback(exc: BaseException, learner_file: str) -> str:
-    """The traceback cut down to the learner's own frames (plus the exception line)."""
+def learner_traceback(exc: BaseException, learner_file: str | frozenset[str]) -> str:
+    """The traceback cut down to the learner's own frames (plus the exception line): those of
+    `learner_file`, or of any of the files in a set of them (the chained run's prerequisites)."""
+    files = learner_file if isinstance(learner_file, frozenset) else frozenset((learner_file,))
     lines: list[str] = []
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == learner_file]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in files]
     if frames:
         lines.append("Traceback (your code):\n")
         lines.extend(traceback.format_list(frames))
@@ -240,7 +243,8 @@ def learner_traceback(exc: BaseException, learner_file: str) -> str:
     return "".join(lines)[-6000:]
 
 
-def error_payload(exc: BaseException, learner_file: str, stage: str) -> dict[str, Any]:
+def error_payload(exc: BaseException, learner_file: str | frozenset[str],
+                  stage: str) -> dict[str, Any]:
     message = str(exc)
     kind = "exception"
     if isinstance(exc, MemoryError) or (
@@ -298,6 +302,92 @@ def _import_learner(request: SandboxRequest) -> Any:
     return module
 
 
+def _install_prerequisites(request: SandboxRequest) -> None:
+    """The prerequisite modules, dependencies first, each in `sys.modules` under its exercise
+    id before the learner's file imports it. A reference arrives as a marshalled code object
+    (compiled on the trusted side from the solution: no source text, so `inspect.getsource`
+    finds nothing to print); a learner's own file as source, compiled here under its name, its
+    forbidden shortcuts patched like the submission's, and, in the chained run, its function
+    wrapped to record each call (`_recorded`)."""
+    for spec in request.prerequisites:
+        module = types.ModuleType(spec.name)
+        sys.modules[spec.name] = module
+        if spec.source:
+            text = spec.source.decode("utf-8", "replace")
+            linecache.cache[spec.filename] = (len(text), None, text.splitlines(True),
+                                              spec.filename)
+            module.__file__ = spec.filename
+            code = compile(spec.source, spec.filename, "exec", dont_inherit=True)
+        else:
+            code = marshal.loads(spec.code)  # compiled by the trusted side: trusted bytes
+        exec(code, module.__dict__)  # noqa: S102 - a reference, or the learner's own, jailed
+        if spec.source:
+            patch_forbidden(request.forbidden, module)
+            fn = getattr(module, spec.function, None)
+            if request.record and callable(fn):
+                setattr(module, spec.function, _recorded(spec.name, fn, request.filename))
+
+
+_CALLS: list[dict[str, Any]] | None = None  #: the current case's recorded calls, when recording
+_CALL_BYTES = 4 * 1024 * 1024  #: recorded inputs and outputs, per case
+
+
+def _caller(learner_file: str) -> tuple[int | None, str]:
+    """The line and function of the learner's own file the current call came from."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename != learner_file:
+        frame = frame.f_back  # type: ignore[assignment]
+    return (frame.f_lineno, frame.f_code.co_name) if frame is not None else (None, "")
+
+
+def _snapshot(value: Any) -> bytes | None:
+    try:
+        return codec.encode(to_plain(value))
+    except Exception:  # noqa: BLE001 - an input we cannot send: the call is not replayed
+        return None
+
+
+def _recorded(name: str, fn: Any, learner_file: str) -> Any:
+    """`fn` (a learner's prerequisite) recording each call of a case: its inputs before the call
+    (so an in-place change cannot rewrite them), what it returned or raised, whether it changed
+    an input in place. Recording stops at `protocol.MAX_CALLS` calls or `_CALL_BYTES` bytes a
+    case; the learner's code sees the same values and exceptions either way."""
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        calls = _CALLS
+        if calls is None or len(calls) >= protocol.MAX_CALLS:
+            return fn(*args, **kwargs)
+        line, caller = _caller(learner_file)
+        before = _snapshot({"args": list(args), "kwargs": kwargs})
+        entry: dict[str, Any] = {"function": name, "line": line, "caller": caller[:200],
+                                 "inputs": before, "value": None, "raised": "", "message": "",
+                                 "mutated": False}
+        try:
+            out = fn(*args, **kwargs)
+        except BaseException as exc:
+            entry["raised"], entry["message"] = type(exc).__name__[:200], str(exc)[:2000]
+            _keep(calls, entry)
+            raise
+        entry["value"] = _snapshot(out)
+        entry["mutated"] = before is not None and \
+            _snapshot({"args": list(args), "kwargs": kwargs}) != before
+        _keep(calls, entry)
+        return out
+
+    recorded.__wrapped__ = fn  # type: ignore[attr-defined]
+    recorded.__name__ = getattr(fn, "__name__", name)
+    recorded.__doc__ = getattr(fn, "__doc__", None)
+    return recorded
+
+
+def _keep(calls: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+    """Add a call to the case's record; past the byte budget, without its values."""
+    used = sum(len(c["inputs"] or b"") + len(c["value"] or b"") for c in calls)
+    if used + len(entry["inputs"] or b"") + len(entry["value"] or b"") > _CALL_BYTES:
+        entry["inputs"] = entry["value"] = None
+    calls.append(entry)
+
+
 def _driver(request: SandboxRequest) -> Any:
     """The exercise's drive.py, from the source the worker sent (the jail hides the file)."""
     if not request.driver_source:
@@ -310,9 +400,13 @@ def _driver(request: SandboxRequest) -> Any:
 
 
 def _run_learner(request: SandboxRequest, drive: Any) -> None:
+    global _CALLS
     result_fd = RESULT_FD
     patch_forbidden(request.forbidden)
+    files = frozenset((request.filename, *(m.filename for m in request.prerequisites
+                                           if m.source)))
     try:
+        _install_prerequisites(request)
         module = _import_learner(request)
         patch_forbidden(request.forbidden, module)
         fn = getattr(module, request.function, None)
@@ -321,21 +415,28 @@ def _run_learner(request: SandboxRequest, drive: Any) -> None:
                                  f"function named {request.function}")
     except BaseException as exc:  # noqa: BLE001 - SystemExit at import too
         _flush()
-        protocol.write_frame(result_fd, codec.encode(
-            error_payload(exc, request.filename, "import")))
+        protocol.write_frame(result_fd, codec.encode(error_payload(exc, files, "import")))
         protocol.write_frame(result_fd, protocol.DONE)
         os._exit(0)
     for enc in request.cases:
         inputs = codec.decode(enc)
+        _CALLS = [] if request.record else None
         try:
-            payload = codec.encode({"ok": True, "value": to_plain(drive(fn, **inputs))})
+            reply: dict[str, Any] = {"ok": True, "value": to_plain(drive(fn, **inputs))}
+            if _CALLS is not None:
+                reply["calls"], _CALLS = _CALLS, None
+            payload = codec.encode(reply)
             if len(payload) > protocol.MAX_FRAME:
                 raise codec.CodecError("the returned value is larger than the grader accepts")
         except codec.CodecError as exc:
             payload = codec.encode(protocol.CaseError(
                 "return", "unsendable", "TypeError", ("TypeError",), str(exc), "").to_dict())
         except BaseException as exc:  # noqa: BLE001
-            payload = codec.encode(error_payload(exc, request.filename, "call"))
+            error = error_payload(exc, files, "call")
+            if _CALLS is not None:
+                error["calls"], _CALLS = _CALLS, None
+            payload = codec.encode(error)
+        _CALLS = None
         _flush()
         protocol.write_frame(result_fd, payload)
     _flush()

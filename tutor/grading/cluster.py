@@ -50,6 +50,7 @@ from tutor.grading.batch import (
     _grader_failed,
     preflight,
 )
+from tutor.grading.chain import sibling_files
 from tutor.grading.client import Grader, GraderError, missing_result
 from tutor.grading.gradebook import ExerciseGrade
 from tutor.grading.isolation import Isolation
@@ -115,6 +116,9 @@ class Check:
     unreadable: str
     item: GradeItem
     seed: int | None
+    #: the learner's own files of the exercise's prerequisites (`requires`), by name, read here
+    #: like the file: the chained run reads them beside it, as a local run does
+    siblings: tuple[tuple[str, bytes], ...] = ()
 
 
 def _plugin(name: str) -> GraderPlugin:
@@ -185,6 +189,9 @@ def grade_task(check: Check, plugin: str) -> tuple[int, ExerciseGrade, str]:
         path = folder.joinpath(*parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(check.source)
+        for name, data in check.siblings:
+            if PurePosixPath(name).name == name and name.endswith(".py") and name != path.name:
+                path.with_name(name).write_bytes(data)
         grade = _check(grader, Submission(check.submission, folder), item, path, check.seed,
                        hidden)
     return check.index, grade, isolation
@@ -204,7 +211,14 @@ def pack(task: Task, seed: int | None) -> Check | ExerciseGrade:
         source, why = read_submission(file, sub.path), ""
     except SubmissionError as exc:
         source, why = None, str(exc)
-    return Check(index, sub.name, file.relative_to(sub.path).as_posix(), source, why, item, seed)
+    siblings = []
+    for sibling in sibling_files(item.exercise, file.parent):
+        try:
+            siblings.append((sibling.name, read_submission(sibling, sub.path)))
+        except SubmissionError:
+            continue  # the worker finds it missing and says so, as a local run would
+    return Check(index, sub.name, file.relative_to(sub.path).as_posix(), source, why, item, seed,
+                 tuple(siblings))
 
 
 def _probe(address: str, timeout: float) -> None:

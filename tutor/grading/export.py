@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.course import ContentError, Course, load_course
+from tutor.grading.chain import prerequisites
 from tutor.grading.sets import (
     DEFAULT_SEED_ENV,
     AssignmentSet,
@@ -172,9 +173,14 @@ def export_gradescope(set_file: Path, *, packs: Iterable[Path] = (), seed: int |
     for rel, data in _package_files():
         add(f"{SOURCE_DIR}/tutor/{rel}", data)
     add(f"{ASSIGNMENT_DIR}/{SET_NAME}", set_text(assignment))
-    for item in items:
-        for rel, data in _exercise_files(item.exercise.directory):
-            add(f"{ASSIGNMENT_DIR}/{PACK_NAME}/exercises/{item.id}/{rel}", data)
+    bundled = {item.id: item.exercise.directory for item in items}
+    for item in items:  # what they build on (`requires`), so it resolves; never a solution
+        for prereq in prerequisites(item.exercise):
+            if prereq.exercise is not None:
+                bundled.setdefault(prereq.id, prereq.exercise.directory)
+    for ex_id, directory in bundled.items():
+        for rel, data in _exercise_files(directory):
+            add(f"{ASSIGNMENT_DIR}/{PACK_NAME}/exercises/{ex_id}/{rel}", data)
     if seed is not None:
         add(f"{ASSIGNMENT_DIR}/{SEED_NAME}", f"{seed}\n", 0o600)
 

@@ -134,6 +134,7 @@ class ExerciseGrade:
             "output_truncated": bool(r and (r.output_truncated or len(r.output) > OUTPUT_KEPT)),
             "flags": list(r.flags) if r else [],
             "case_verdicts": list(r.case_verdicts) if r else [],
+            **({"chain": r.chain.to_dict()} if r and r.chain else {}),
             **({"override": self.override.to_dict()} if self.override else {}),
         }
 

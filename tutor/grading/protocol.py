@@ -104,6 +104,27 @@ class JailSpec:
 
 
 @dataclass(frozen=True)
+class ModuleSpec:
+    """A prerequisite module the child installs in `sys.modules` under `name` (an exercise id)
+    before it imports the learner's file, so `from relu_backward import relu_backward` finds it.
+
+    Either `code`, a code object the trusted side compiled from a reference solution and
+    marshalled (no source text crosses: `inspect.getsource` in the child finds none), or
+    `source`, the learner's own file of that exercise (the chained run), compiled in the child
+    under `filename`. `function` is what the child records calls to when the request says
+    `record`."""
+
+    name: str
+    function: str
+    code: bytes = b""
+    source: bytes = b""
+    filename: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SandboxRequest:
     source: bytes  #: the learner's file, read by the trusted side (the child never opens it)
     filename: str  #: its path as the learner knows it (tracebacks show this)
@@ -116,12 +137,17 @@ class SandboxRequest:
     forbidden: tuple[str, ...] = ()
     module_name: str = "submission"
     jail: JailSpec = field(default_factory=JailSpec)
+    #: modules to install before the learner's file is imported, dependencies first
+    prerequisites: tuple[ModuleSpec, ...] = ()
+    #: record the calls into the prerequisites given as `source` (the chained run), per case
+    record: bool = False
 
     def encode(self) -> bytes:
         fields = asdict(self)
         fields["cases"] = list(self.cases)
         fields["forbidden"] = list(self.forbidden)
         fields["jail"] = {"protected": list(self.jail.protected)}
+        fields["prerequisites"] = [m.to_dict() for m in self.prerequisites]
         return codec.encode(fields)
 
     @classmethod
@@ -130,6 +156,7 @@ class SandboxRequest:
         fields["cases"] = tuple(fields["cases"])
         fields["forbidden"] = tuple(fields["forbidden"])
         fields["jail"] = JailSpec(tuple(fields["jail"]["protected"]))
+        fields["prerequisites"] = tuple(ModuleSpec(**m) for m in fields.get("prerequisites", ()))
         return cls(**fields)
 
 
@@ -188,10 +215,66 @@ class CaseError:
 
 
 @dataclass(frozen=True)
+class CallRecord:
+    """One call into a learner's prerequisite during a chained case, as the child recorded it
+    (untrusted: feedback only, never a verdict). `inputs` and `value` are codec blobs, decoded
+    strictly by the trusted side; None when the call was too large to record."""
+
+    function: str  #: the prerequisite's exercise id
+    line: int | None  #: the line of the learner's file the call came from
+    caller: str  #: the learner's function that made it
+    inputs: bytes | None  #: codec: {"args": [...], "kwargs": {...}}, taken before the call
+    value: bytes | None  #: codec: what it returned
+    raised: str = ""  #: the exception class name when it raised
+    message: str = ""
+    mutated: bool = False  #: it changed an input array in place
+
+
+@dataclass(frozen=True)
 class CaseReply:
     ok: bool
     value: Any = None  #: the returned value (plain data) when ok
     error: CaseError | None = None
+    calls: tuple[CallRecord, ...] = ()  #: the chained run's recorded calls (else empty)
+
+
+MAX_CALLS = 64  #: calls recorded per case (the child stops recording past it)
+_CALL_KEYS = frozenset({"function", "line", "caller", "inputs", "value", "raised", "message",
+                        "mutated"})
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 10**7:
+        raise codec.CodecError("bad line")
+    return value
+
+
+def _blob(value: Any) -> bytes | None:
+    if value is not None and not isinstance(value, bytes):
+        raise codec.CodecError("a recorded value is not a blob")
+    return value
+
+
+def parse_calls(raw: Any) -> tuple[CallRecord, ...]:
+    """The `calls` of a chained case's frame. Malformed: none (they are feedback, and an honest
+    child never sends them malformed)."""
+    try:
+        if not isinstance(raw, list) or len(raw) > MAX_CALLS:
+            raise codec.CodecError("not a list of calls")
+        calls = []
+        for item in raw:
+            if not isinstance(item, dict) or set(item) != _CALL_KEYS \
+                    or not isinstance(item["mutated"], bool):
+                raise codec.CodecError("not a call")
+            calls.append(CallRecord(
+                _text(item["function"], 200), _int_or_none(item["line"]),
+                _text(item["caller"], 200), _blob(item["inputs"]), _blob(item["value"]),
+                _text(item["raised"], 200), _text(item["message"], 2000), item["mutated"]))
+        return tuple(calls)
+    except codec.CodecError:
+        return ()
 
 
 def garbled(why: str) -> CaseReply:
@@ -212,10 +295,11 @@ def parse_reply(frame_bytes: bytes) -> CaseReply:
         payload = codec.decode(frame_bytes)
         if not isinstance(payload, dict) or not isinstance(payload.get("ok"), bool):
             raise codec.CodecError("not a result")
+        calls = parse_calls(payload.pop("calls")) if "calls" in payload else ()
         if payload["ok"]:
             if set(payload) != {"ok", "value"}:
                 raise codec.CodecError("unexpected fields")
-            return CaseReply(True, payload["value"])
+            return CaseReply(True, payload["value"], calls=calls)
         stage, kind = payload.get("stage"), payload.get("kind")
         if stage not in STAGES or kind not in ERROR_KINDS:
             raise codec.CodecError("unknown stage or kind")
@@ -229,6 +313,6 @@ def parse_reply(frame_bytes: bytes) -> CaseReply:
         return CaseReply(False, error=CaseError(
             stage=stage, kind=kind, type=_text(payload.get("type"), 200),
             classes=tuple(_text(m, 200) for m in mro), message=_text(payload.get("message"), 2000),
-            traceback=_text(payload.get("traceback"), 6000), line=line))
+            traceback=_text(payload.get("traceback"), 6000), line=line), calls=calls)
     except Exception as exc:  # noqa: BLE001 - anything malformed is the learner's
         return garbled(str(exc)[:200])

@@ -124,8 +124,10 @@ class RegradeCache:
     # -- keys --------------------------------------------------------------------------------
 
     def key(self, exercise: Exercise, relpath: str, content: bytes, seed: int | None,
-            timeout: float | None) -> str:
-        """The SHA-256 (hex) of everything the result of checking `content` depends on."""
+            timeout: float | None, prerequisites: str = "") -> str:
+        """The SHA-256 (hex) of everything the result of checking `content` depends on.
+        `prerequisites`: for an exercise that builds on others, the digest of their reference
+        solutions and of the learner's own files of them (`chain.inputs_digest`)."""
         with self._lock:
             digest = self._exercises.get(exercise.directory)
             if digest is None:
@@ -135,7 +137,8 @@ class RegradeCache:
         fields = {"format": FORMAT, "exercise": exercise.id, "exercise_files": digest,
                   "file": relpath, "content": hashlib.sha256(content).hexdigest(),
                   "cases": cases, "timeout": timeout, "context": self.context,
-                  **self._versions}
+                  **self._versions,
+                  **({"prerequisites": prerequisites} if prerequisites else {})}
         blob = json.dumps(fields, sort_keys=True, ensure_ascii=True).encode()
         return hashlib.sha256(blob).hexdigest()
 
@@ -151,7 +154,10 @@ class RegradeCache:
                 else read_submission(path, folder)
         except (NotebookError, SubmissionError, OSError):
             return None
-        return self.key(exercise, path.relative_to(folder).as_posix(), content, seed, timeout)
+        from tutor.grading.chain import inputs_digest
+
+        return self.key(exercise, path.relative_to(folder).as_posix(), content, seed, timeout,
+                        inputs_digest(exercise, path.parent, folder))
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"

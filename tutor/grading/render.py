@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tutor.grading.results import CheckResult, Verdict
+from tutor.grading.results import ChainReport, CheckResult, Verdict
 from tutor.present import RICH_PALETTE, Palette, inert, rich_style, verdict
 
 OUTPUT_SHOWN = 2000
@@ -40,6 +40,8 @@ def render_result(result: CheckResult, *, show_output: bool = True,
     error, warning = palette["error"], palette["warning"]
     parts: list[RenderableType] = [headline(result, palette)]
     if result.verdict is Verdict.PASS:
+        if result.chain is not None:
+            parts.append(chain_panel(result.chain, palette))
         if show_output and result.output:
             parts.append(_output_panel(result))
         return Group(*parts)
@@ -101,9 +103,35 @@ def render_result(result: CheckResult, *, show_output: bool = True,
             rows.append(Panel(plain(report.traceback.rstrip()), title="Traceback (your code)",
                               title_align="left", border_style=error))
         parts.append(Panel(Group(*rows), title=title, title_align="left"))
+    if result.chain is not None:
+        parts.append(chain_panel(result.chain, palette))
     if show_output and result.output:
         parts.append(_output_panel(result))
     return Group(*parts)
+
+
+def chain_panel(chain: ChainReport, palette: Palette = RICH_PALETTE) -> Panel:
+    """The exercise run with the learner's own earlier functions: feedback beside the verdict
+    (which comes from the run with the reference ones). A culprit's call is shown with its
+    inputs, like a failing case."""
+    rows: list[RenderableType] = [plain(chain.message)]
+    culprit = chain.culprit
+    if culprit is not None and culprit.inputs:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold")
+        table.add_column()
+        for inp in culprit.inputs:
+            value = plain(inp.description)
+            if inp.preview:
+                value.append("  ")
+                value.append_text(plain(inp.preview))
+            table.add_row(plain(inp.name), value)
+        rows.append(Text(f"the call to {culprit.function}:", style="dim"))
+        rows.append(table)
+    tone = {"failed": palette["warning"], "passed": palette["success"]}.get(chain.status,
+                                                                             palette["muted"])
+    return Panel(Group(*rows), title="With your own earlier functions", title_align="left",
+                 border_style=tone)
 
 
 def _output_panel(result: CheckResult) -> Panel:

@@ -77,6 +77,91 @@ class FailureReport:
 
 
 @dataclass(frozen=True)
+class PrerequisiteUse:
+    """Which implementation of a prerequisite a run used: the learner's own file, or the
+    reference solution, and why not theirs (`note`)."""
+
+    id: str
+    mine: bool
+    note: str = ""  #: e.g. `no relu_backward.py beside your file`
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "mine": self.mine, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Culprit:
+    """The first call into one of the learner's prerequisites that disagreed with the
+    reference on the same inputs, during the chained run (`tutor.grading.chain`)."""
+
+    function: str  #: the prerequisite's exercise id
+    case_index: int  #: the exercise's case the call happened in (0-based)
+    call: int  #: which recorded call of that case (1-based)
+    caller: str = ""  #: the learner's function that made the call ("" when not known or hidden)
+    line: int | None = None  #: the line of the learner's file it was made from
+    problem: str = ""  #: what differs, in words (hidden: the property only)
+    inputs: tuple[InputSummary, ...] = ()  #: the call's inputs (none for hidden cases)
+    expected: str = ""
+    got: str = ""
+    mismatch: dict[str, Any] | None = None
+    label: str = ""  #: the case's label (public cases)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"function": self.function, "case": self.case_index + 1, "call": self.call,
+                "caller": self.caller, "line": self.line, "problem": self.problem,
+                "inputs": [i.to_dict() for i in self.inputs], "expected": self.expected,
+                "got": self.got, "mismatch": self.mismatch, "label": self.label}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Culprit:
+        return cls(function=d["function"], case_index=int(d["case"]) - 1, call=int(d["call"]),
+                   caller=d.get("caller", ""), line=d.get("line"), problem=d.get("problem", ""),
+                   inputs=tuple(InputSummary(**i) for i in d.get("inputs", [])),
+                   expected=d.get("expected", ""), got=d.get("got", ""),
+                   mismatch=d.get("mismatch"), label=d.get("label", ""))
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """An exercise that builds on earlier ones, run with the learner's own earlier functions.
+
+    Feedback only: the verdict and score come from the run with the reference prerequisites
+    (an exercise is graded on its own). `status`: `passed` or `failed` (the chained run ran),
+    `waiting` (this exercise does not pass yet: only then are the learner's own tried),
+    `references` (none of the learner's own prerequisite files could be used)."""
+
+    status: str
+    message: str  #: one line
+    uses: tuple[PrerequisiteUse, ...] = ()
+    verdict: str = ""  #: the chained run's verdict, when it ran
+    cases_passed: int = 0
+    cases_total: int = 0
+    culprit: Culprit | None = None
+    hidden: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "message": self.message,
+                "uses": [u.to_dict() for u in self.uses], "verdict": self.verdict,
+                "cases_passed": self.cases_passed, "cases_total": self.cases_total,
+                "culprit": self.culprit.to_dict() if self.culprit else None,
+                "hidden": self.hidden}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ChainReport:
+        return cls(status=d["status"], message=d.get("message", ""),
+                   uses=tuple(PrerequisiteUse(u["id"], bool(u["mine"]), u.get("note", ""))
+                              for u in d.get("uses", [])),
+                   verdict=d.get("verdict", ""), cases_passed=int(d.get("cases_passed", 0)),
+                   cases_total=int(d.get("cases_total", 0)),
+                   culprit=Culprit.from_dict(d["culprit"]) if d.get("culprit") else None,
+                   hidden=bool(d.get("hidden")))
+
+
+@dataclass(frozen=True)
 class CheckResult:
     exercise: str
     verdict: Verdict
@@ -102,6 +187,9 @@ class CheckResult:
     #: a syntax error); no case ran, so there is no `report`
     line: int | None = None
     excerpt: str = ""
+    #: the exercise imports earlier exercises' functions (`requires`): how it does with the
+    #: learner's own ones, feedback beside the verdict; None when it imports none
+    chain: ChainReport | None = None
 
     @property
     def passed(self) -> bool:
@@ -117,6 +205,8 @@ class CheckResult:
             "output": self.output, "output_truncated": self.output_truncated,
             "case_verdicts": list(self.case_verdicts), "loaded": self.loaded,
             "flags": list(self.flags), "line": self.line, "excerpt": self.excerpt,
+            # only when there is one: results of exercises without prerequisites read as before
+            **({"chain": self.chain.to_dict()} if self.chain is not None else {}),
         }
 
     @classmethod
@@ -131,4 +221,5 @@ class CheckResult:
             case_verdicts=tuple(d.get("case_verdicts", ())), loaded=bool(d.get("loaded", True)),
             flags=tuple(str(f) for f in d.get("flags", ())),
             line=d.get("line"), excerpt=str(d.get("excerpt", "")),
+            chain=ChainReport.from_dict(d["chain"]) if d.get("chain") else None,
         )

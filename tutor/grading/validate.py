@@ -218,6 +218,41 @@ def metadata_problems(exercise: Exercise, *, strict_counts: bool = True) -> list
     if "NotImplementedError" not in starter:
         problems.append("starter.py should raise NotImplementedError until done")
     problems += driver_problems(exercise)
+    problems += requires_problems(exercise)
+    return problems
+
+
+def requires_problems(exercise: Exercise) -> list[str]:
+    """`requires` names exercises beside this one (its pack, or the course), none of which
+    leads back to it: an unknown id would make the learner's import fail, a cycle leaves no
+    order to solve them in."""
+    if not exercise.requires:
+        return []
+    from tutor.course.loader import ContentError, cycle_problem, find_cycle, load_exercise
+
+    root, problems = exercise.directory.parent, []
+    solutions = exercise.solution_path.parent if exercise.solution_path \
+        else root.parent / "solutions"
+    found: dict[str, Exercise] = {exercise.id: exercise}
+    queue = list(exercise.requires)
+    while queue:
+        ex_id = queue.pop(0)
+        if ex_id in found:
+            continue
+        if not (root / ex_id / "exercise.toml").is_file():
+            if ex_id in exercise.requires:
+                problems.append(f"requires {ex_id!r}, which is not an exercise of this course or "
+                                f"pack (no {ex_id}/exercise.toml beside {exercise.id}/)")
+            continue
+        try:
+            found[ex_id] = load_exercise(root / ex_id, solutions, exercise.pack)
+        except ContentError:
+            continue  # its own validation says why
+        queue.extend(found[ex_id].requires)
+    cycle = find_cycle(exercise.id, found)
+    if exercise.id in cycle:
+        problems.append(cycle_problem(cycle[cycle.index(exercise.id):]
+                                      + cycle[:cycle.index(exercise.id)], found))
     return problems
 
 
@@ -272,6 +307,9 @@ def validate_exercise(grader: Grader, exercise: Exercise, *, seed: int | None = 
         facts["solution_ms"] = round(result.duration_ms, 1)
         if result.verdict is not Verdict.PASS:
             problems.append(f"the solution does not pass: {result.message}")
+        elif result.chain is not None and result.chain.failed:  # beside the other solutions
+            problems.append(f"the solution fails with the other solutions as its "
+                            f"prerequisites: {result.chain.message}")
         for hidden_seed in dict.fromkeys((seed, alt_seed)):
             hidden = grader.check(exercise, exercise.solution_path, seed=hidden_seed,
                                   hidden=True)
@@ -507,7 +545,12 @@ def battery_cases(check: str, solution: str, drive: str | None, function: str,
     from tutor.grading.trusted import default_drive, load_trusted
 
     module = load_trusted(check)
-    fn = getattr(load_trusted(solution), function)
+    from tutor.course.loader import load_exercise
+    from tutor.grading.chain import trusted_prerequisites
+
+    # a solution that imports a prerequisite (`from relu_backward import ...`) loads here too
+    with trusted_prerequisites(load_exercise(Path(check).parent, Path(solution).parent)):
+        fn = getattr(load_trusted(solution), function)
     run = load_trusted(drive).drive if drive else default_drive
 
     def outcome(call: Callable[..., Any], inputs: bytes) -> Any:

@@ -81,6 +81,7 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
     send(replies, json.dumps(isolation.to_dict()).encode())
     prefork = os.environ.get("DLTUTOR_JAIL_PREFORK", "1") != "0"
     standby = sandbox.prepare(plan) if prefork else None
+    teardown = sandbox.Teardown()
     while True:
         blob = receive(requests)
         if blob is None:
@@ -96,12 +97,19 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
             if prefork and plan.mount:
                 ahead.append(sandbox.prepare(plan))
 
+        used = standby.pid if standby is not None and standby.covers(request) else None
         send(replies, sandbox.run(request, plan, standby=standby, cleanup=False,
                                   on_started=fork_next).encode())
-        # Reap the child's whole tree after replying: the learner need not wait for it, and the
-        # next request is read only once it is done; then the next standby child builds its
-        # jail (if it is not built already) while the learner reads the result and types.
-        sandbox.kill_descendants(spare=ahead[0].pid if ahead else None)
+        # After replying (the learner need not wait for it): in a PID namespace the check is
+        # already dead and only the kernel's teardown is left (see `sandbox.Teardown`);
+        # otherwise the child's whole tree is swept before the next request is read. Then the
+        # next standby child builds its jail (if it is not built already) while the learner
+        # reads the result and types.
+        spare = ahead[0].pid if ahead else None
+        if plan.pid and used is not None:
+            teardown.release(used, spare)
+        else:
+            sandbox.kill_descendants(spare=spare)
         standby = ahead[0] if ahead else (sandbox.prepare(plan) if prefork else None)
 
 
@@ -263,14 +271,21 @@ def warm_up_numpy() -> None:
 
     np.linalg.norm(np.ones((3, 3)) @ np.ones(3))
     np.random.default_rng(0).standard_normal(3)
+    # Lesson blocks draw pictures of drawn digits (numpy only). Loaded here, so that a child
+    # finds them even where the jail cannot see this package (a source checkout: only
+    # site-packages is visible inside), and told that the viewer draws what they print.
+    import tutor.training.digits  # noqa: F401
+    from tutor import pictures
+
+    pictures.for_viewer()
 
 
 class Zygotes:
     """Two zygotes: a light one, forked before torch is imported (numpy only: forking it and
-    tearing its child down costs half as much, measured 75 -> 32-39 ms a check back to back), and
-    one forked after (for a check whose code mentions torch: the learner's file or the exercise's
-    drive.py; its child finds torch already loaded). Which one runs a check changes its speed,
-    never its verdict: a child of the light zygote would import torch itself."""
+    tearing its child down costs a third as much), and one forked after (for a check whose code
+    uses torch: the learner's file or the exercise's drive.py; its child finds torch already
+    loaded). Which one runs a check changes its speed, never its verdict (see
+    `tutor.grading.routing`)."""
 
     def __init__(self, light: ZygoteClient, torch: ZygoteClient) -> None:
         self.light, self.torch = light, torch
@@ -282,7 +297,11 @@ class Zygotes:
 
     @staticmethod
     def needs_torch(request: Any) -> bool:
-        return b"torch" in request.source or b"torch" in request.driver_source
+        from tutor.grading.routing import driver_uses_torch, uses_torch
+
+        # a prerequisite module runs there too: the learner's own file, or a reference's code
+        return uses_torch(request.source) or driver_uses_torch(request.driver_source) or any(
+            uses_torch(m.source) or b"torch" in m.code for m in request.prerequisites)
 
     def run(self, request: Any) -> Any:
         return (self.torch if self.needs_torch(request) else self.light).run(request)

@@ -52,6 +52,8 @@ def details(grade: ExerciseGrade, *, output: bool = True) -> str:
                          f"got {w['got']:.6g}")
         if report.traceback:
             lines.append(inert(report.traceback.rstrip()))
+    if result.chain is not None:  # feedback beside the verdict (`tutor.grading.chain`)
+        lines.append(f"With your own earlier functions: {inert(result.chain.message)}")
     if output and result.output:
         text = inert(result.output)
         cut = len(text) > OUTPUT_SHOWN or result.output_truncated
