@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from tutor.course.model import (
     QuizQuestion,
 )
 from tutor.course.numbers import NotANumber, parse_number
+from tutor.course.train_slot import parse_train
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,6 +84,8 @@ def load_course(packs: Iterable[Path] = (), *, builtin: bool = True, strict: boo
                 continue
             exercises[exercise.id] = exercise
 
+    for message in requires_problems(exercises):
+        problem(message)
     lessons.sort(key=lambda lesson: lesson.number)
     owner: dict[str, str] = {}
     for lesson in lessons:
@@ -148,6 +151,70 @@ def _format_version(data: dict[str, Any], path: Path) -> int:
     return version
 
 
+def _requires(value: Any, ex_id: str, path: Path) -> tuple[str, ...]:
+    """`requires = ["relu_backward", ...]`: exercise ids (checked against the course by
+    `requires_problems`, which needs the other exercises), never the exercise itself."""
+    ids = _strings(value, "requires", path)
+    for req in ids:
+        if not ID_PATTERN.match(req):
+            raise ContentError(f"{path}: requires lists {req!r}, which is not an exercise id "
+                               "(snake_case, like relu_backward)")
+        if req == ex_id:
+            raise ContentError(f"{path}: an exercise cannot require itself ({req!r})")
+    return tuple(dict.fromkeys(ids))
+
+
+def requires_problems(exercises: Mapping[str, Exercise]) -> list[str]:
+    """What is wrong with the exercises' `requires`, as messages naming the file: an id that is
+    not an exercise here, and a cycle (a requires b requires a), which would leave no order to
+    solve them in. Pure: `exercises` is every exercise of the course or pack, by id."""
+    problems = []
+    for ex in exercises.values():
+        for req in ex.requires:
+            if req not in exercises:
+                close = difflib.get_close_matches(req, list(exercises), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"{ex.toml_path}: requires {req!r}, which is not an exercise of "
+                                f"this course or pack{hint}")
+    done: set[str] = set()
+    for start in sorted(exercises):
+        cycle = _cycle(start, exercises, [], set(), done)
+        if cycle:
+            problems.append(cycle_problem(cycle, exercises))
+            done.update(cycle)
+    return problems
+
+
+def cycle_problem(cycle: list[str], exercises: Mapping[str, Exercise]) -> str:
+    ring = " → ".join([*cycle, cycle[0]])
+    return (f"{exercises[cycle[0]].toml_path}: requires go round in a circle ({ring}); an "
+            "exercise can only build on earlier ones")
+
+
+def find_cycle(start: str, exercises: Mapping[str, Exercise]) -> list[str]:
+    """A cycle of `requires` reachable from `start`, as the ids along it, or []."""
+    return _cycle(start, exercises, [], set(), set())
+
+
+def _cycle(node: str, exercises: Mapping[str, Exercise], path: list[str], on_path: set[str],
+           done: set[str]) -> list[str]:
+    """The first cycle reachable from `node` (depth first), as the ids along it, or []."""
+    if node in on_path:
+        return path[path.index(node):]
+    if node in done or node not in exercises:
+        return []
+    path.append(node)
+    on_path.add(node)
+    for req in exercises[node].requires:
+        found = _cycle(req, exercises, path, on_path, done)
+        if found:
+            return found
+    path.pop()
+    on_path.discard(node)
+    done.add(node)
+    return []
+
+
 def load_exercise(folder: Path, solutions: Path, pack: str | None = None) -> Exercise:
     ex_id = folder.name
     if not ID_PATTERN.match(ex_id):
@@ -181,6 +248,7 @@ def load_exercise(folder: Path, solutions: Path, pack: str | None = None) -> Exe
         mistakes.append(Mistake(entry["id"], entry["diagnosis"].strip(),
                                 folder / "mistakes" / f"{entry['id']}.py"))
     solution = solutions / f"{ex_id}.py"
+    requires = _requires(data.get("requires"), ex_id, toml_path)
     scoring = data.get("scoring", "fraction")
     if scoring not in ("fraction", "all"):
         raise ContentError(f"{toml_path}: scoring must be 'fraction' or 'all'")
@@ -203,6 +271,8 @@ def load_exercise(folder: Path, solutions: Path, pack: str | None = None) -> Exe
             solution_path=solution.resolve() if solution.is_file() else None,
             pack=pack,
             format_version=format_version,
+            requires=requires,
+            train=parse_train(data.get("train")),
         )
     except (TypeError, ValueError) as exc:
         raise ContentError(f"{toml_path}: {exc}") from None

@@ -18,13 +18,15 @@ from tutor.course.numbers import (
     allowed_error,
     parse_number,
 )
+from tutor.course.train_slot import TrainSlot
 
 #: the exercise.toml format this dltutor reads; a file may say `format_version = N` (absent: 1)
 FORMAT_VERSION = 1
 #: the keys exercise.toml may hold (format_version 1); any other key is an error that names it
 #: ([outputs] names the parts of what the function returns; its own keys are free-form)
 EXERCISE_KEYS = ("format_version", "title", "function", "summary", "points", "timeout",
-                 "memory_mb", "scoring", "forbidden", "hints", "compare", "outputs", "mistakes")
+                 "memory_mb", "scoring", "forbidden", "hints", "compare", "outputs", "mistakes",
+                 "requires", "train")
 COMPARE_KEYS = ("rtol", "atol")  #: the keys of its [compare] table
 MISTAKE_KEYS = ("id", "diagnosis")  #: the keys of each [[mistakes]] entry
 
@@ -58,6 +60,13 @@ class Exercise:
     lesson_id: str | None = None
     pack: str | None = None  #: the pack's folder name, None for built-in exercises
     format_version: int = 1  #: exercise.toml's `format_version` (absent: 1)
+    #: ids of earlier exercises of the same course or pack whose functions this one may import
+    #: (`from relu_backward import relu_backward`); graded with the reference ones, and also,
+    #: as feedback, with the learner's own (`tutor.grading.chain`)
+    requires: tuple[str, ...] = ()
+    #: `[train]`: the piece of a training run this exercise's function can stand in for
+    #: (`dltutor train NAME --use-mine ID`); None when it has none
+    train: TrainSlot | None = None
 
     @property
     def toml_path(self) -> Path:

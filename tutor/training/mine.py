@@ -6,12 +6,14 @@ is the learner's own code, on their own machine, run because they asked for it, 
 the same file passed its sandboxed check (`dltutor train` refuses otherwise). Anything it prints
 goes to the run's stderr, never into the event stream.
 
-What can be swapped in:
-- an optimizer step (`adam_step`, `momentum_step`, `nesterov_step`, `adagrad_step`,
-  `rmsprop_step`): `MineOptimizer` calls it once per parameter tensor per step, on float64 numpy
-  copies, and writes the result back;
-- `relu_backward`: `MineReLU` is a ReLU whose backward pass is theirs;
-- `lstm_cell`: `lstm_forward` runs their cell over a sequence with the torch LSTM's own weights.
+What goes where is decided by each exercise's `[train]` slot (`tutor.course.train_slot`), never by
+its id: a `Piece` is one learner function with its slot, and the adapters are keyed by the slot's
+kind (`ADAPTED_SLOTS`):
+- `optimizer`: `MineOptimizer` calls the step once per parameter tensor per step, on float64 numpy
+  copies, as the slot's `args`/`hyper`/`state` say, and writes the result back;
+- `relu`, `conv2d`, `maxpool`, `linear`, `softmax_ce`: autograd functions around their numpy
+  code (`tutor.training.mine_layers`), put into a model through its layer factory;
+- `lstm`: `lstm_forward` runs their cell over a sequence with the torch LSTM's own weights.
   It has no backward, so it runs forward-only beside the PyTorch model on every batch.
 """
 
@@ -22,15 +24,32 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import torch
 from torch import nn
 
+from tutor.course.train_slot import TorchArg, TrainSlot
+
+if TYPE_CHECKING:
+    from tutor.training.probe import Probe
+
+#: the slot kinds this run process can fill (`tutor.training.registry.SLOTS` lists the same)
+ADAPTED_SLOTS = ("optimizer", "relu", "conv2d", "maxpool", "linear", "softmax_ce", "lstm")
+
 
 class MineError(RuntimeError):
     """The learner's function misbehaved mid-run (raised, wrong shape, non-finite values)."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One learner function in the run: which exercise, the function, and the slot it fills."""
+
+    exercise: str
+    fn: Callable[..., Any]
+    slot: TrainSlot
 
 
 def load_function(path: Path, name: str) -> Callable[..., Any]:
@@ -41,6 +60,12 @@ def load_function(path: Path, name: str) -> Callable[..., Any]:
         raise MineError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    # a file may import the learner's earlier exercises beside it (`requires` in exercise.toml:
+    # `from conv2d_forward import conv2d_forward`): theirs, from their folder. Appended, so a
+    # stray numpy.py or torch.py there never shadows the real one.
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
@@ -51,10 +76,16 @@ def load_function(path: Path, name: str) -> Callable[..., Any]:
     return fn
 
 
-def _array(value: Any, like: np.ndarray, what: str) -> np.ndarray:
+def host(t: torch.Tensor) -> np.ndarray:
+    """A float64 numpy view (a copy only where needed: .cpu() first, MPS has no float64)."""
+    return t.detach().cpu().double().numpy()
+
+
+def _array(value: Any, like: np.ndarray | tuple[int, ...], what: str) -> np.ndarray:
+    shape = like.shape if isinstance(like, np.ndarray) else tuple(like)
     arr = np.asarray(value, dtype=np.float64)
-    if arr.shape != like.shape:
-        raise MineError(f"your {what} returned shape {arr.shape}, expected {like.shape}")
+    if arr.shape != shape:
+        raise MineError(f"your {what} returned shape {arr.shape}, expected {shape}")
     if not np.all(np.isfinite(arr)):
         raise MineError(f"your {what} returned NaN or infinite values")
     return arr
@@ -67,91 +98,6 @@ def _call(fn: Callable[..., Any], what: str, *args: Any, **kwargs: Any) -> Any:
         raise MineError(f"your {what} raised {type(exc).__name__}: {exc}") from exc
 
 
-# -- optimizers --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OptimizerKind:
-    """An optimizer of the race: its PyTorch form and how to drive the learner's step function."""
-
-    label: str  #: series name in the race
-    exercise: str
-    lr: float  #: a learning rate that suits it on the race's problem
-    hyper: dict[str, float]
-
-    def torch_optimizer(self, params: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
-        h = self.hyper
-        if self.exercise == "adam_step":
-            return torch.optim.Adam(params, lr=lr, betas=(h["beta1"], h["beta2"]), eps=h["eps"])
-        if self.exercise == "momentum_step":
-            return torch.optim.SGD(params, lr=lr, momentum=h["momentum"])
-        if self.exercise == "nesterov_step":
-            return torch.optim.SGD(params, lr=lr, momentum=h["momentum"], nesterov=True)
-        if self.exercise == "adagrad_step":
-            return torch.optim.Adagrad(params, lr=lr, eps=h["eps"])
-        if self.exercise == "rmsprop_step":
-            return torch.optim.RMSprop(params, lr=lr, alpha=h["alpha"], eps=h["eps"])
-        return torch.optim.SGD(params, lr=lr)  # plain SGD: no exercise of its own
-
-
-OPTIMIZERS: dict[str, OptimizerKind] = {k.label: k for k in (
-    OptimizerKind("SGD", "", 0.2, {}),
-    OptimizerKind("momentum", "momentum_step", 0.05, {"momentum": 0.9}),
-    OptimizerKind("Nesterov", "nesterov_step", 0.05, {"momentum": 0.9}),
-    OptimizerKind("Adagrad", "adagrad_step", 0.03, {"eps": 1e-10}),
-    OptimizerKind("RMSprop", "rmsprop_step", 0.003, {"alpha": 0.99, "eps": 1e-8}),
-    OptimizerKind("Adam", "adam_step", 0.01, {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
-)}
-BY_EXERCISE = {k.exercise: k for k in OPTIMIZERS.values() if k.exercise}
-
-
-class MineOptimizer(torch.optim.Optimizer):
-    """A torch optimizer whose update is the learner's numpy step function, tensor by tensor."""
-
-    def __init__(self, params: Iterable[nn.Parameter], fn: Callable[..., Any],
-                 kind: OptimizerKind, lr: float) -> None:
-        super().__init__(params, {"lr": lr})
-        self.fn = fn
-        self.kind = kind
-
-    @torch.no_grad()
-    def step(self, closure: Any = None) -> None:  # type: ignore[override]
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                param = p.detach().cpu().double().numpy().copy()
-                grad = p.grad.detach().cpu().double().numpy().copy()
-                new = self._update(state, param, grad, group["lr"])
-                p.copy_(torch.from_numpy(new).to(device=p.device, dtype=p.dtype))
-
-    def _update(self, state: dict[str, Any], param: np.ndarray, grad: np.ndarray,
-                lr: float) -> np.ndarray:
-        ex, h, what = self.kind.exercise, self.kind.hyper, self.kind.exercise
-        state["t"] = t = state.get("t", 0) + 1
-        if ex == "adam_step":
-            m = state.get("m", np.zeros_like(param))
-            v = state.get("v", np.zeros_like(param))
-            out = _call(self.fn, what, param, grad, m, v, t, lr=lr, beta1=h["beta1"],
-                        beta2=h["beta2"], eps=h["eps"])
-            new, state["m"], state["v"] = (_array(x, param, what) for x in _unpack(out, 3, what))
-        elif ex in ("momentum_step", "nesterov_step"):
-            out = _call(self.fn, what, param, grad, state.get("buf"), lr, h["momentum"])
-            new, state["buf"] = (_array(x, param, what) for x in _unpack(out, 2, what))
-        elif ex == "adagrad_step":
-            acc = state.get("sum", np.zeros_like(param))
-            out = _call(self.fn, what, param, grad, acc, lr, t, eps=h["eps"])
-            new, state["sum"] = (_array(x, param, what) for x in _unpack(out, 2, what))
-        elif ex == "rmsprop_step":
-            avg = state.get("avg", np.zeros_like(param))
-            out = _call(self.fn, what, param, grad, avg, lr, alpha=h["alpha"], eps=h["eps"])
-            new, state["avg"] = (_array(x, param, what) for x in _unpack(out, 2, what))
-        else:
-            raise MineError(f"no learner version of {self.kind.label}")
-        return np.array(new, dtype=np.float64)  # a copy: their state may alias it
-
-
 def _unpack(out: Any, n: int, what: str) -> tuple[Any, ...]:
     if not isinstance(out, (tuple, list)) or len(out) != n:
         raise MineError(f"your {what} should return a tuple of {n} arrays, "
@@ -159,46 +105,134 @@ def _unpack(out: Any, n: int, what: str) -> tuple[Any, ...]:
     return tuple(out)
 
 
-# -- relu_backward -----------------------------------------------------------------------------
+# -- optimizers --------------------------------------------------------------------------------
 
 
-class _MineReLUFunction(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, fn: Callable[..., Any]) -> torch.Tensor:  # type: ignore[override]
-        ctx.save_for_backward(x)
-        ctx.fn = fn
-        return x.clamp(min=0)
+@dataclass(frozen=True)
+class OptimizerKind:
+    """An optimizer in a run: its PyTorch form and, when it is the learner's, their step."""
 
-    @staticmethod
-    def backward(ctx: Any, dout: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
-        (x,) = ctx.saved_tensors
-        x_np = x.detach().cpu().double().numpy()
-        d_np = dout.detach().cpu().double().numpy()
-        dx = _array(_call(ctx.fn, "relu_backward", d_np, x_np), x_np, "relu_backward")
-        return torch.from_numpy(dx).to(device=dout.device, dtype=dout.dtype), None
+    label: str  #: series name (in the race) and what the notes call it
+    exercise: str  #: the learner's exercise that implements it; "" for PyTorch's alone
+    lr: float  #: a learning rate that suits it on the race's problem
+    torch_name: str = "SGD"  #: the torch.optim class
+    torch_args: tuple[tuple[str, TorchArg], ...] = ()
+    slot: TrainSlot | None = None  #: how to call the learner's step (None: PyTorch's alone)
+
+    @classmethod
+    def of(cls, piece: Piece, lr: float) -> OptimizerKind:
+        """The optimizer a learner's `[train] slot = "optimizer"` describes."""
+        s = piece.slot
+        return cls(s.label, piece.exercise, s.lr if s.lr is not None else lr, s.torch,
+                   s.torch_args, s)
+
+    def torch_optimizer(self, params: Iterable[torch.Tensor], lr: float) -> torch.optim.Optimizer:
+        make = getattr(torch.optim, self.torch_name, None)
+        if not isinstance(make, type) or not issubclass(make, torch.optim.Optimizer):
+            raise MineError(f"torch.optim has no optimizer {self.torch_name!r}")
+        return cast(Any, make)(params, lr=lr, **dict(self.torch_args))
 
 
-class MineReLU(nn.Module):
-    """ReLU forward; the learner's `relu_backward(dout, x)` computes the gradient."""
+#: PyTorch's optimizers as the runs use them when no learner code names one (the race runs all
+#: six); a learner's optimizer with the same label is compared with it
+OPTIMIZERS: dict[str, OptimizerKind] = {k.label: k for k in (
+    OptimizerKind("SGD", "", 0.2, "SGD"),
+    OptimizerKind("momentum", "", 0.05, "SGD", (("momentum", 0.9),)),
+    OptimizerKind("Nesterov", "", 0.05, "SGD", (("momentum", 0.9), ("nesterov", True))),
+    OptimizerKind("Adagrad", "", 0.03, "Adagrad", (("eps", 1e-10),)),
+    OptimizerKind("RMSprop", "", 0.003, "RMSprop", (("alpha", 0.99), ("eps", 1e-8))),
+    OptimizerKind("Adam", "", 0.01, "Adam", (("betas", (0.9, 0.999)), ("eps", 1e-8))),
+)}
 
-    def __init__(self, fn: Callable[..., Any]) -> None:
-        super().__init__()
+
+class MineOptimizer(torch.optim.Optimizer):
+    """A torch optimizer whose update is the learner's numpy step function, tensor by tensor.
+
+    With a `probe`, PyTorch's own optimizer steps shadow copies of the parameters from the same
+    values with the same gradients, and the probe compares the two updates at every step."""
+
+    def __init__(self, params: Iterable[nn.Parameter], fn: Callable[..., Any],
+                 kind: OptimizerKind, lr: float, probe: Probe | None = None) -> None:
+        if kind.slot is None:
+            raise MineError(f"no learner version of {kind.label}")
+        params = list(params)
+        super().__init__(params, {"lr": lr})
         self.fn = fn
+        self.kind = kind
+        self.slot: TrainSlot = kind.slot
+        self.probe = probe
+        self._shadows: list[torch.Tensor] = []
+        self._reference: torch.optim.Optimizer | None = None
+        if probe is not None:
+            self._shadows = [p.detach().clone() for p in params]
+            self._reference = kind.torch_optimizer(self._shadows, lr)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return _MineReLUFunction.apply(x, self.fn)
+    @torch.no_grad()
+    def step(self, closure: Any = None) -> None:  # type: ignore[override]
+        probing = self._reference is not None and self.probe is not None
+        mine: list[np.ndarray] = []
+        starts: list[np.ndarray] = []
+        index = -1
+        for group in self.param_groups:
+            for p in group["params"]:
+                index += 1
+                if p.grad is None:
+                    continue
+                param = host(p).copy()
+                grad = host(p.grad).copy()
+                new = self._update(self.state[p], param, grad, group["lr"])
+                if probing:
+                    shadow = self._shadows[index]
+                    shadow.copy_(p)
+                    shadow.grad = p.grad.detach().clone()
+                    starts.append(param)
+                    mine.append((new - param).reshape(-1))
+                p.copy_(torch.from_numpy(new).to(device=p.device, dtype=p.dtype))
+        if probing and mine:
+            assert self._reference is not None and self.probe is not None
+            self._reference.step()
+            moved = [s for s in self._shadows if s.grad is not None]
+            ref = [(host(s) - start).reshape(-1) for s, start in zip(moved, starts)]
+            for s in moved:
+                s.grad = None
+            # the update, not the parameter: a wrong update is small beside the weights
+            self.probe.compare(self.kind.exercise, "update", np.concatenate(mine),
+                               np.concatenate(ref))
+
+    def _update(self, state: dict[str, Any], param: np.ndarray, grad: np.ndarray,
+                lr: float) -> np.ndarray:
+        """One call of the learner's step as the slot describes it: `args` positional, `lr`
+        and the other hyper-parameters by keyword, the state passed back in every step."""
+        slot, what = self.slot, self.kind.exercise
+        state["t"] = t = state.get("t", 0) + 1
+        hyper = dict(slot.hyper)
+        for name in slot.state:
+            if name not in state:
+                state[name] = None if slot.state_start == "none" else np.zeros_like(param)
+        values: dict[str, Any] = {"param": param, "grad": grad, "lr": lr, "t": t, **hyper,
+                                  **{name: state[name] for name in slot.state}}
+        positional = [values[name] for name in slot.args]
+        keywords = {name: values[name] for name in ("lr", *hyper) if name not in slot.args}
+        out = _call(self.fn, what, *positional, **keywords)
+        if slot.state:
+            parts = _unpack(out, 1 + len(slot.state), what)
+            new = _array(parts[0], param, what)
+            for name, value in zip(slot.state, parts[1:]):
+                # a copy: their next step may change the array they returned in place
+                state[name] = np.array(_array(value, param, what))
+        else:
+            new = _array(out, param, what)
+        return np.array(new, dtype=np.float64)  # a copy: their state may alias it
 
 
 # -- lstm_cell ---------------------------------------------------------------------------------
 
 
 @torch.no_grad()
-def lstm_forward(fn: Callable[..., Any], lstm: nn.LSTM, x: torch.Tensor) -> torch.Tensor:
+def lstm_forward(fn: Callable[..., Any], lstm: nn.LSTM, x: torch.Tensor,
+                 what: str = "LSTM cell") -> torch.Tensor:
     """The last hidden state of a one-layer, batch-first `lstm` on `x`, computed by the learner's
     `lstm_cell` step by step in float64 numpy, with the torch module's current weights."""
-    def host(t: torch.Tensor) -> np.ndarray:
-        return t.detach().cpu().double().numpy()  # .cpu() first: MPS has no float64
-
     w_ih, w_hh, b_ih, b_hh = (host(cast(torch.Tensor, getattr(lstm, name)))
                               for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0",
                                            "bias_hh_l0"))
@@ -207,6 +241,6 @@ def lstm_forward(fn: Callable[..., Any], lstm: nn.LSTM, x: torch.Tensor) -> torc
     h = np.zeros((n, hidden))
     c = np.zeros((n, hidden))
     for t in range(seq.shape[1]):
-        out = _call(fn, "lstm_cell", seq[:, t], h, c, w_ih, w_hh, b_ih, b_hh)
-        h, c = (_array(v, h, "lstm_cell") for v in _unpack(out, 2, "lstm_cell"))
+        out = _call(fn, what, seq[:, t], h, c, w_ih, w_hh, b_ih, b_hh)
+        h, c = (_array(v, h, what) for v in _unpack(out, 2, what))
     return torch.from_numpy(h).to(device=x.device, dtype=x.dtype)

@@ -1,10 +1,12 @@
-"""The small networks the experiments train. Each takes an `act` factory so a run can put the
-learner's own ReLU (backward by their `relu_backward`) wherever a ReLU goes."""
+"""The small networks the experiments train. Each takes an `act` factory, or a whole `Layers`
+factory, so a run can put the learner's own pieces (`tutor.training.mine_layers`: a ReLU whose
+backward pass is theirs, their convolution, pooling and linear layers) wherever PyTorch's go."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 import torch
@@ -13,14 +15,35 @@ from torch import nn
 ActFactory = Callable[[], nn.Module]
 
 
+@dataclass(frozen=True)
+class Layers:
+    """The layers a model is built from: PyTorch's by default, or with the learner's pieces
+    swapped in (`tutor.training.mine_layers.mine_layers`). Calling it makes an activation, so a
+    `Layers` goes wherever an `ActFactory` does, and a model that only has activations to swap
+    (DeepNet) takes it unchanged."""
+
+    act: ActFactory = nn.ReLU
+    conv: Callable[..., nn.Module] = nn.Conv2d  #: (in, out, kernel, stride=1, padding=0)
+    pool: Callable[..., nn.Module] = nn.MaxPool2d  #: (kernel, stride=kernel)
+    linear: Callable[[int, int], nn.Module] = nn.Linear  #: (in, out)
+
+    def __call__(self) -> nn.Module:
+        return self.act()
+
+    @classmethod
+    def of(cls, act: ActFactory | Layers) -> Layers:
+        return act if isinstance(act, Layers) else cls(act=act)
+
+
 class MLP(nn.Module):
     """Fully connected: in -> hidden... -> out, `act` between the layers."""
 
-    def __init__(self, sizes: list[int], act: ActFactory = nn.ReLU) -> None:
+    def __init__(self, sizes: list[int], act: ActFactory | Layers = nn.ReLU) -> None:
         super().__init__()
+        make = Layers.of(act)
         layers: list[nn.Module] = []
         for i, (a, b) in enumerate(itertools.pairwise(sizes)):
-            layers.append(nn.Linear(a, b))
+            layers.append(make.linear(a, b))
             if i < len(sizes) - 2:
                 layers.append(act())
         self.net = nn.Sequential(*layers)
@@ -31,16 +54,18 @@ class MLP(nn.Module):
 
 class LeNet5(nn.Module):
     """LeCun et al. 1998 on 28x28 inputs (padding 2 stands in for the original 32x32), with ReLU
-    and max pooling as most modern re-implementations use."""
+    and max pooling as most modern re-implementations use. `act` may be a whole `Layers` factory:
+    then its convolutions, poolings and linear layers are built by it too."""
 
-    def __init__(self, classes: int = 10, act: ActFactory = nn.ReLU) -> None:
+    def __init__(self, classes: int = 10, act: ActFactory | Layers = nn.ReLU) -> None:
         super().__init__()
+        make = Layers.of(act)
         self.features = nn.Sequential(
-            nn.Conv2d(1, 6, 5, padding=2), act(), nn.MaxPool2d(2),
-            nn.Conv2d(6, 16, 5), act(), nn.MaxPool2d(2))
+            make.conv(1, 6, 5, padding=2), make.act(), make.pool(2),
+            make.conv(6, 16, 5), make.act(), make.pool(2))
         self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Linear(16 * 5 * 5, 120), act(), nn.Linear(120, 84), act(),
-            nn.Linear(84, classes))
+            nn.Flatten(), make.linear(16 * 5 * 5, 120), make.act(), make.linear(120, 84),
+            make.act(), make.linear(84, classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))

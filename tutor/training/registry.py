@@ -3,6 +3,12 @@
 `dltutor train --list`, the TUI's experiment picker and argument checking all read this table; only
 the run process imports an experiment's `builder` (which imports torch). Adding an experiment is a
 module under `tutor.training.experiments` with a `build(ctx) -> Plan` and one entry here.
+
+Which of the learner's exercises a run can swap in is not listed here: an experiment names the
+*slots* it has (`slots`: its optimizer, its ReLUs' backward pass, its convolutions, ...), each
+exercise says in its exercise.toml which slot it fills (`[train]`, `tutor.course.train_slot`), and
+`tutor.training.swap` matches the two. So a pack's exercise with a `[train]` slot fits as a
+built-in one does.
 """
 
 from __future__ import annotations
@@ -11,17 +17,16 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-# Exercises whose learner implementation a run can swap in, and what each replaces.
-OPTIMIZER_EXERCISES = ("adam_step", "momentum_step", "nesterov_step", "adagrad_step",
-                       "rmsprop_step")
-MINE_ROLES = {
-    "adam_step": "the optimizer (Adam)",
-    "momentum_step": "the optimizer (SGD with momentum)",
-    "nesterov_step": "the optimizer (Nesterov momentum)",
-    "adagrad_step": "the optimizer (Adagrad)",
-    "rmsprop_step": "the optimizer (RMSprop)",
-    "relu_backward": "every ReLU's backward pass",
-    "lstm_cell": "the LSTM's forward pass (forward only: compared on every batch, not trained)",
+#: The slots the run process can fill with a learner's function (`tutor.training.mine` has an
+#: adapter for each), and what each is, for `dltutor train --list`.
+SLOTS = {
+    "optimizer": "the optimizer step",
+    "relu": "ReLU",
+    "conv2d": "2-D convolution",
+    "maxpool": "max pooling",
+    "linear": "linear layer",
+    "softmax_ce": "softmax cross-entropy loss",
+    "lstm": "LSTM (forward only)",
 }
 
 
@@ -38,7 +43,12 @@ class ExperimentInfo:
     batch_size: int
     task: str = "classification"
     threads: int = 1  #: torch threads on a CPU by default; 0: half the cores, at most 4
-    mine: tuple[str, ...] = ()  #: exercises that fit this run for --use-mine
+    #: the slots (`SLOTS`) a learner's exercise may fill in this run (--use-mine)
+    slots: tuple[str, ...] = ()
+    #: slots that take several exercises at once (each its own series); the others take one
+    several: tuple[str, ...] = ()
+    #: the optimizer (a `[train] label`) both runs use unless the learner's names another
+    optimizer: str = "Adam"
     config: dict[str, Any] = field(default_factory=dict)  #: the knobs --set KEY=VALUE may change
     #: "module:function(config, seed)" (numpy only) that starts building the run's data in the
     #: background while the run process imports torch; "" when there is nothing slow to build
@@ -51,16 +61,14 @@ EXPERIMENTS: dict[str, ExperimentInfo] = {e.name: e for e in (
         shows="A small MLP learns a boundary no straight line can draw.",
         builder="tutor.training.experiments.spiral_mlp:build",
         epochs=60, lr=0.01, batch_size=64, threads=1,
-        mine=("adam_step", "relu_backward", "momentum_step", "nesterov_step", "adagrad_step",
-              "rmsprop_step"),
+        slots=("optimizer", "relu", "linear", "softmax_ce"),
         config={"points_per_class": 300, "classes": 3, "hidden": 64, "noise": 0.2}),
     ExperimentInfo(
         name="digits_lenet", title="LeNet-5 on drawn digits",
         shows="Convolutions learn strokes; held-out accuracy tells you it generalises.",
         builder="tutor.training.experiments.digits_lenet:build",
         epochs=3, lr=0.002, batch_size=64, threads=0,
-        mine=("adam_step", "relu_backward", "momentum_step", "nesterov_step", "adagrad_step",
-              "rmsprop_step"),
+        slots=("optimizer", "relu", "conv2d", "maxpool", "linear", "softmax_ce"),
         config={"train_size": 8000, "val_size": 2000, "noise": 0.12},
         prefetch="tutor.training.digits:prefetch_lenet"),
     ExperimentInfo(
@@ -68,7 +76,7 @@ EXPERIMENTS: dict[str, ExperimentInfo] = {e.name: e for e in (
         shows="A recurrent net reads a noisy wave and predicts its next clean value.",
         builder="tutor.training.experiments.sequence_lstm:build",
         epochs=20, lr=0.005, batch_size=64, task="regression", threads=1,
-        mine=("lstm_cell", "adam_step"),
+        slots=("lstm", "optimizer"),
         config={"train_size": 3000, "val_size": 1000, "length": 30, "hidden": 32,
                 "noise": 0.1}),
     ExperimentInfo(
@@ -76,15 +84,29 @@ EXPERIMENTS: dict[str, ExperimentInfo] = {e.name: e for e in (
         shows="Without skips the gradient fades layer by layer; x + f(x) keeps it flowing.",
         builder="tutor.training.experiments.deep_vs_residual:build",
         epochs=40, lr=0.003, batch_size=64, threads=1,
-        mine=("relu_backward", "adam_step"),
+        slots=("relu", "optimizer"),
         config={"depth": 20, "width": 32, "points_per_class": 200, "classes": 3}),
     ExperimentInfo(
         name="optimizer_race", title="Six optimizers, one problem",
         shows="SGD, momentum, Nesterov, Adagrad, RMSprop and Adam from the same start.",
         builder="tutor.training.experiments.optimizer_race:build",
         epochs=40, lr=None, batch_size=64, threads=1,
-        mine=OPTIMIZER_EXERCISES,
+        slots=("optimizer",), several=("optimizer",),
         config={"points_per_class": 200, "classes": 3, "hidden": 32}),
+    ExperimentInfo(
+        name="lr_sweep", title="One net, five learning rates",
+        shows="Too small creeps, too large knocks the units out or overflows to nan.",
+        builder="tutor.training.experiments.lr_sweep:build",
+        epochs=40, lr=None, batch_size=64, threads=1,
+        config={"rates": "0.0001,0.01,0.3,10,10000", "points_per_class": 200, "classes": 3,
+                "hidden": 64, "noise": 0.2}),
+    ExperimentInfo(
+        name="init_compare", title="Four ways to initialise a deep net",
+        shows="Too small fades, too large saturates; Xavier and Kaiming keep the signal.",
+        builder="tutor.training.experiments.init_compare:build",
+        epochs=40, lr=0.05, batch_size=64, threads=1,
+        config={"act": "tanh", "depth": 6, "width": 64, "points_per_class": 200, "classes": 3,
+                "bins": 24}),
 )}
 
 

@@ -7,6 +7,7 @@ from torch import nn
 
 from tutor.training.digits import make_digits
 from tutor.training.experiments import BuildContext, Setup, pytorch_and_mine
+from tutor.training.inspect_model import lenet_pictures
 from tutor.training.loop import Plan
 from tutor.training.models import LeNet5
 
@@ -22,6 +23,7 @@ def build(ctx: BuildContext) -> tuple[Plan, Setup]:
                 val_y=ctx.tensor(vy), members=members, loss_fn=nn.functional.cross_entropy,
                 classification=True, batch_size=ctx.batch_size, epochs=ctx.epochs,
                 compare=compare, seed=ctx.seed)
+    plan.after_training = lambda: lenet_pictures(plan, fill=-mean / std)  # fill: blank paper
     desc = (f"{len(x)} training and {len(vx)} held-out 28x28 digits, drawn with random "
             "strokes, slant, size and noise; LeNet-5 (2 conv + 3 linear layers).")
     return plan, Setup(description=desc, lr=lr, notes=notes)

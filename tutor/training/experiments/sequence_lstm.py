@@ -27,19 +27,20 @@ def build(ctx: BuildContext) -> tuple[Plan, Setup]:
         return SequenceLSTM(1, hidden, 1)
 
     members, compare, lr, notes = pytorch_and_mine(ctx, make)
-    if "lstm_cell" in ctx.mine:
-        fn = ctx.mine["lstm_cell"]
+    cell = ctx.piece("lstm", "forward")  # the learner's LSTM cell, by its [train] slot
+    if cell is not None:
+        fn, what = cell.fn, cell.exercise
 
         def shadow(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
             assert isinstance(model, SequenceLSTM)
-            return model.head(lstm_forward(fn, model.lstm, batch))
+            return model.head(lstm_forward(fn, model.lstm, batch, what))
 
         ref = members[0].name
         members.append(Member("mine (forward)", members[0].model, None, shadow=shadow,
                               shadow_of=ref))
         compare.append((ref, "mine (forward)"))
-        notes.append("Your lstm_cell runs forward only, on PyTorch's weights and batches at "
-                     "every step; PyTorch's LSTM does the learning.")
+        notes.append(f"Your {cell.exercise} runs forward only, on PyTorch's weights and "
+                     "batches at every step; PyTorch's LSTM does the learning.")
     baseline = float(np.mean((vx[:, -1, 0] - vy[:, 0]) ** 2))
     notes.append(f"To beat: repeating the last noisy value scores a held-out MSE of {baseline:.4f}.")
     plan = Plan(train_x=ctx.tensor(x), train_y=ctx.tensor(y), val_x=ctx.tensor(vx),
