@@ -17,7 +17,8 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(tutor.__path__, "tutor.")
 UI = ("tutor.app",)
 #: the training run's own process: models, datasets and the loop are torch by nature
 TORCH_SIDE = ("tutor.training.devices", "tutor.training.experiments", "tutor.training.loop",
-              "tutor.training.mine", "tutor.training.models")
+              "tutor.training.mine", "tutor.training.models", "tutor.training.inspect_model",
+              "tutor.training.health", "tutor.training.probe", "tutor.training.mine_layers")
 
 
 #: Runs in a fresh interpreter that has loaded nothing of ours: it imports the third-party

@@ -1,8 +1,8 @@
 """The training screen, driven headlessly with Pilot: opened from the app's ExperimentSelected,
 a run started and drawn live, a second one overlaid and stopped, the learner's wrong code refused
 with the check's verdict, several of their exercises combined in one run, the run history naming
-each series' figure, the device key offering only devices that exist, all five experiments in
-view at 80x24, charts re-laid out on resize, and leaving the screen ends the run process. The UI
+each series' figure, the device key offering only devices that exist, all seven experiments in
+view at 80x24, the training-health panel's symptom lines opening their lesson section, charts re-laid out on resize, and leaving the screen ends the run process. The UI
 never loads torch.
 
 Every wait is bounded (`wait_until`) and nothing asserts how long anything took."""
@@ -21,6 +21,7 @@ from rich.console import Console
 
 from tutor.app.messages import ExperimentSelected
 from tutor.app.screens.training import TrainingScreen
+from tutor.training import registry
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,18 @@ def gone(pid: int) -> bool:
         return True
     with open(f"/proc/{pid}/stat") as f:
         return f.read().split(")")[-1].split()[0] == "Z"
+
+
+async def tick(pilot, screen: TrainingScreen, *values: str) -> None:  # type: ignore[no-untyped-def]
+    """In the open "your code" list: move to each value and press space (the list comes from the
+    course: `all`, then the fitting exercises in course order)."""
+    from textual.widgets import SelectionList
+
+    picker = screen.query_one("#train-mine", SelectionList)
+    for value in values:
+        picker.highlighted = next(i for i in range(picker.option_count)
+                                  if picker.get_option_at_index(i).value == value)
+        await pilot.press("space")
 
 
 async def open_training(app, pilot, wait_until, experiment: str = "spiral_mlp") -> TrainingScreen:  # type: ignore[no-untyped-def]
@@ -92,7 +105,9 @@ def test_wrong_learner_code_is_refused_with_the_verdict(tutor_app, wait_until, t
         app = tutor_app(workspace=ws)
         async with app.run_test(size=(140, 50)) as pilot:
             screen = await open_training(app, pilot, wait_until)
-            await pilot.press("m", "down", "space", "m")  # relu_backward is second in the list
+            await pilot.press("m")
+            await tick(pilot, screen, "relu_backward")
+            await pilot.press("m")
             assert screen.choices.mine == ("relu_backward",)
             await pilot.press("s")
             await wait_until(pilot, lambda: "Not training" in text_of(screen, "#train-extra"),
@@ -120,7 +135,7 @@ def test_leaving_the_screen_ends_the_run(tutor_app, wait_until):
     asyncio.run(scenario())
 
 
-def test_m_combines_exercises_as_use_mine_does_and_all_five_experiments_show(tutor_app,
+def test_m_combines_exercises_as_use_mine_does_and_all_seven_experiments_show(tutor_app,
                                                                            wait_until):
     from textual.widgets import OptionList, SelectionList
 
@@ -129,26 +144,37 @@ def test_m_combines_exercises_as_use_mine_does_and_all_five_experiments_show(tut
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_training(app, pilot, wait_until)
             experiments = screen.query_one("#train-list", OptionList)
-            assert experiments.option_count == 5 and experiments.max_scroll_y == 0
-            assert experiments.content_region.height >= 5  # all five in view at 80x24
+            assert experiments.option_count == len(registry.EXPERIMENTS) == 7
+            assert experiments.max_scroll_y == 0
+            assert experiments.content_region.height >= 7  # all seven in view at 80x24
             picker = screen.query_one("#train-mine", SelectionList)
             assert not picker.display
             await pilot.press("m")
             assert picker.display and app.focused is picker
-            await pilot.press("space", "down", "space")
-            assert screen.choices.mine == ("adam_step", "relu_backward")
-            await pilot.press("down", "down", "space")  # nesterov_step: one optimizer at a time
+            values = [picker.get_option_at_index(i).value for i in range(picker.option_count)]
+            assert values[0] == "all"  # then what fits spiral_mlp, from the course, in its order
+            assert {"relu_backward", "adam_step", "linear_backward"} <= set(values)
+            assert "conv2d_forward" not in values and "lstm_cell" not in values
+            await tick(pilot, screen, "adam_step", "relu_backward")
+            assert screen.choices.mine == ("relu_backward", "adam_step")  # in course order
+            await tick(pilot, screen, "nesterov_step")  # one optimizer at a time
             assert screen.choices.mine == ("relu_backward", "nesterov_step")
             assert "your code: relu_backward, nesterov_step" in text_of(screen, "#train-info")
+            await tick(pilot, screen, "all")  # all stands alone
+            assert screen.choices.mine == ("all",)
+            await tick(pilot, screen, "relu_backward")
+            assert screen.choices.mine == ("relu_backward",)
             await pilot.press("escape")  # closes the list, not the screen
             assert not picker.display and isinstance(app.screen, TrainingScreen)
             # optimizer_race takes every optimizer at once
             experiments.focus()
-            experiments.highlighted = 4
+            experiments.highlighted = list(registry.EXPERIMENTS).index("optimizer_race")
             await pilot.pause()
             assert screen.experiment == "optimizer_race" and screen.choices.mine == ()
-            await pilot.press("m", "space", "down", "space", "down", "space", "m")
-            assert screen.choices.mine == ("adam_step", "momentum_step", "nesterov_step")
+            await pilot.press("m")
+            await tick(pilot, screen, "adam_step", "momentum_step", "nesterov_step")
+            await pilot.press("m")
+            assert screen.choices.mine == ("momentum_step", "nesterov_step", "adam_step")
 
     asyncio.run(scenario())
 
@@ -164,16 +190,18 @@ def test_your_code_from_two_exercises_trains_in_one_run(tutor_app, wait_until, t
             await app.push_screen(TrainingScreen("spiral_mlp", epochs=2,
                                                  settings=("points_per_class=60",)))
             screen = app.screen
-            await pilot.press("m", "space", "down", "space", "m", "s")
+            await pilot.press("m")
+            await tick(pilot, screen, "all")  # the two files there: both pass, both train
+            await pilot.press("m", "s")
             await wait_until(pilot, lambda: screen.runs and screen.runs[0].done, "the run")
             run = screen.runs[0]
             assert run.state.end is not None and run.state.end.status == "finished", run.state.end
-            assert run.mine == ("adam_step", "relu_backward")
+            assert run.mine == ("relu_backward", "adam_step")
             assert run.state.start is not None
-            assert run.state.start.mine == ("adam_step", "relu_backward")
+            assert run.state.start.mine == ("relu_backward", "adam_step")
             await pilot.pause(0.3)
             runs = text_of(screen, "#train-runs")
-            assert "yours: adam_step, relu_backward" in runs
+            assert "yours: relu_backward, adam_step" in runs
             # each figure named by its series, the same measure for both
             assert "held-out acc: pytorch " in runs and " · mine " in runs
 

@@ -109,12 +109,14 @@ class DLTutorApp(App[None]):
         below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
         if isinstance(below, LessonScreen) and below.lesson.id == lesson.id:
             self.pop_screen()  # from an exercise back to the lesson it came from
+            if message.section:
+                below.goto_section(message.section)
             return
         if isinstance(self.screen, LessonScreen):
-            self.switch_screen(LessonScreen(self.session, lesson))
+            self.switch_screen(LessonScreen(self.session, lesson, section=message.section))
             return
         self._pop_to_map()
-        self.push_screen(LessonScreen(self.session, lesson))
+        self.push_screen(LessonScreen(self.session, lesson, section=message.section))
 
     def on_exercise_selected(self, message: ExerciseSelected) -> None:
         from tutor.app.screens.exercise import ExerciseScreen

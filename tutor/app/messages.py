@@ -15,9 +15,10 @@ from tutor.grading.results import CheckResult
 
 @dataclass
 class LessonSelected(Message):
-    """The learner chose to read a lesson."""
+    """The learner chose to read a lesson (at the heading `section`, when one is given)."""
 
     lesson_id: str
+    section: str = ""
 
 
 @dataclass

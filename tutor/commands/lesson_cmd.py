@@ -84,7 +84,7 @@ def run_block(args: argparse.Namespace, course: Course, lesson: Lesson, number: 
     print(f"── lesson {lesson.number}, block {number} of {len(blocks)} "
           f"({result.elapsed_ms / 1000:.2f} s) ──")
     if result.output:
-        sys.stdout.write(result.output if result.output.endswith("\n") else result.output + "\n")
+        write_output(result.output if result.output.endswith("\n") else result.output + "\n")
     if result.truncated:
         print("… (output cut short)")
     if not result.output and result.ok:
@@ -93,6 +93,24 @@ def run_block(args: argparse.Namespace, course: Course, lesson: Lesson, number: 
         return int(ExitCode.OK)
     print(result.error.rstrip(), file=sys.stderr)
     return int(ExitCode.FAILED)
+
+
+def write_output(output: str) -> None:
+    """What a block printed, with the pictures it showed drawn (`tutor.pictures`): in colour
+    where the terminal has it (as Rich sees it: a pipe, NO_COLOR or TERM=dumb have none), else
+    in density characters; to the terminal's width."""
+    from rich.console import Console
+
+    from tutor.pictures import Figure, draw, enough_colors, split_output, to_rich
+
+    console = Console(highlight=False)
+    color = enough_colors(console)
+    for part in split_output(output):
+        if isinstance(part, Figure):
+            sys.stdout.flush()
+            console.print(to_rich(draw(part, width=console.width, color=color)))
+        else:
+            sys.stdout.write(part)
 
 
 def list_checkpoints(args: argparse.Namespace, course: Course, lesson: Lesson) -> int:

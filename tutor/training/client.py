@@ -13,6 +13,7 @@ one up from its exit status and stderr.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from tutor.course.train_slot import TrainSlot
 from tutor.training.events import End, Event, EventError, Note, parse_event
 
 STDERR_SHOWN = 4000  #: characters of the run's stderr kept for an error message
@@ -45,6 +47,9 @@ class RunRequest:
     threads: int | None = None
     settings: tuple[str, ...] = ()  #: KEY=VALUE overrides of the experiment's knobs
     mine: tuple[tuple[str, str, Path], ...] = ()  #: (exercise id, function name, checked file)
+    #: (exercise id, its TrainSlot) for the `mine` exercises (default: the built-in exercise's)
+    slots: tuple[tuple[str, TrainSlot], ...] = ()
+    notes: tuple[str, ...] = ()  #: warnings the run shows after its start (what was left out)
     log_points: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -59,6 +64,10 @@ class RunRequest:
             out += ["--set", item]
         for exercise, function, path in self.mine:
             out += ["--mine", f"{exercise}={function}@{path}"]
+        for exercise, slot in self.slots:
+            out += ["--slot", f"{exercise}={json.dumps(slot.to_dict())}"]
+        for text in self.notes:
+            out += ["--note", text]
         return out
 
 

@@ -18,9 +18,12 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.grading.render import plain
+from tutor.pictures import Figure, draw, enough_colors, to_rich
 from tutor.training.chart import PALETTE, Line, column_strip, line_chart, smooth
 from tutor.training.client import TrainingRun, follow
 from tutor.training.events import End, Event
+from tutor.training.health_view import health_lines, symptoms_now, symptoms_summary
+from tutor.training.histogram import small_multiples
 from tutor.training.state import RunState
 
 REFRESH_HZ = 8
@@ -89,7 +92,30 @@ SMOOTHING = 0.6  #: exponential smoothing of the drawn curves (the events keep r
 def loss_chart(states: Sequence[RunState], width: int, height: int,
                styles: dict[str, str] | None = None) -> Text:
     lines = _lines(states, "losses", styles)
-    return line_chart(lines, width, height, log_y=True, title="training loss (log scale)")
+    top = loss_ceiling(lines)
+    title = "training loss (log scale)"
+    if top is not None:
+        title = f"training loss (log scale; above {top:.3g} drawn at the top)"
+    return line_chart(lines, width, height, log_y=True, y_max=top, title=title)
+
+
+CEILING = 10.0  #: a loss above this many times the series' typical starting loss is off the chart
+
+
+def loss_ceiling(lines: Sequence[Line]) -> float | None:
+    """Where to cut the loss axis when one series blows up (lr_sweep's 10000, init_compare's
+    N(0, 1)): CEILING × the median of the series' first losses, so the others keep their room;
+    None (no cut) for a single series or when nothing goes that high."""
+    firsts = [next((y for y in ln.ys if y is not None and math.isfinite(y) and y > 0), None)
+              for ln in lines]
+    starts = sorted(f for f in firsts if f is not None)
+    if len(starts) < 2:
+        return None
+    mid = len(starts) // 2
+    top = CEILING * (starts[mid] if len(starts) % 2 else (starts[mid - 1] + starts[mid]) / 2)
+    highest = max((y for ln in lines for y in ln.ys if y is not None and math.isfinite(y)),
+                  default=0.0)
+    return top if highest > top else None
 
 
 def acc_chart(states: Sequence[RunState], width: int, height: int,
@@ -149,7 +175,9 @@ def comparisons(state: RunState) -> Text | None:
                      f"(tolerance {c.tolerance:g})\n")
         else:
             t.append("✗ ", style="bold red")
-            t.append(f"{name} differs from {c.reference} from step {c.diverged_at}"
+            per_epoch = state.start.steps_per_epoch if state.start else 0
+            epoch = f", epoch {(c.diverged_at - 1) // per_epoch + 1}" if per_epoch else ""
+            t.append(f"{name} differs from {c.reference} from step {c.diverged_at}{epoch}"
                      f"{' (right after the first update)' if c.diverged_at == 2 else ''}: "
                      f"|Δloss| up to {fmt_num(c.max_abs_diff)}\n")
     t.rstrip()
@@ -227,6 +255,26 @@ def summary_table(state: RunState) -> RenderableType:
     return Group(table, Text(note + ".", style="dim"))
 
 
+def histogram_panel(state: RunState, width: int, styles: dict[str, str]) -> Text | None:
+    """The activation histograms, layer × series (init_compare): the latest ones, and once the
+    run is over the first ones (the initial weights, what the lesson's table is about) above
+    them. None when the run has none."""
+    columns = [(name, s.histograms) for name, s in state.series.items()
+               if s.histograms is not None]
+    if not columns:
+        return None
+    latest = small_multiples(columns, width, styles)
+    first = [(name, s.first_histograms) for name, s in state.series.items()
+             if s.first_histograms is not None]
+    if state.end is None or not first or {h.step for _, h in first} == {h.step
+                                                                          for _, h in columns}:
+        return latest
+    both = small_multiples(first, width, styles)
+    both.append("\n")
+    both.append_text(latest)
+    return both
+
+
 def end_line(end: End, state: RunState) -> Text:
     if end.status == "finished":
         return Text(f"Finished {state.step} steps in {fmt_duration(end.elapsed_s)}.",
@@ -257,8 +305,9 @@ class RunView:
     Fitting the height matters in a terminal: Rich's Live can only redraw what is on screen, so
     a frame taller than the terminal leaves a copy of its top in the scrollback at every refresh
     and the epoch/ETA line is never seen. To fit, the charts shrink first (from `MAX_ROWS` to
-    `MIN_ROWS`), then panels drop, least needed first (`DROP`): notes, the accuracy chart, the
-    gradient strips, the comparisons; a dim line names what was left out. Below that the header
+    `MIN_ROWS`), then panels drop, least needed first (`DROP`): notes, the training-health
+    numbers, the accuracy chart, the activation histograms, the gradient strips, the comparisons,
+    the symptom lines; a dim line names what was left out. Below that the header
     keeps only its epoch/ETA line and progress bar, and then the loss chart goes too. Charts sit
     side by side when the console is wide. Without `fit` (output to a file) everything is drawn
     at full size.
@@ -267,10 +316,13 @@ class RunView:
     the header (its clock) is redrawn. Live renders each frame twice (measure, then draw), so
     this halves the work again."""
 
-    def __init__(self, state: RunState, *, show_summary: bool = False, fit: bool = True) -> None:
+    def __init__(self, state: RunState, *, show_summary: bool = False, fit: bool = True,
+                 lessons: dict[str, int] | None = None) -> None:
+        """`lessons`: lesson number by lesson id, so a symptom's link reads "lesson 7"."""
         self.state = state
         self.show_summary = show_summary
         self.fit = fit
+        self.lessons = lessons or {}
         self.dropped: list[str] = []  #: what the last frame left out to fit
         self._key: tuple[object, ...] | None = None
         self._body: list[RenderableType] = []
@@ -292,7 +344,12 @@ class RunView:
         self._compact, self.dropped = False, []
         tail: list[RenderableType] = []
         if state.end is not None and self.show_summary:
-            tail = [Text(""), summary_table(state), end_line(state.end, state)]
+            tail = [Text(""), summary_table(state)]
+            # fitted to a terminal, the symptoms (a few lines each) would push the charts out of
+            # the last frame: `watch` prints them below it instead
+            health = None if self.fit else symptoms_summary(state, self.lessons)
+            tail += [health] if health is not None else []
+            tail.append(end_line(state.end, state))
         if state.start is None:
             return tail
         width = options.max_width
@@ -306,6 +363,16 @@ class RunView:
         # What goes below the charts, in the order drawn, keyed by the name the "not shown" line
         # gives it; dropped to fit in the order of DROP.
         panels: dict[str, list[RenderableType]] = {}
+        if state.end is None:  # the summary lists them all once the run is over
+            now = symptoms_now(state, self.lessons)
+            if now is not None:
+                panels["symptoms"] = [now]
+        health = health_lines(state, styles)
+        if health is not None:
+            panels["health numbers"] = [health]
+        histograms = histogram_panel(state, width, styles)
+        if histograms is not None:
+            panels["activation histograms"] = [histograms]
         strips = grad_strips(state, styles)
         if strips is not None:
             panels["gradient norms"] = [strips]
@@ -360,23 +427,27 @@ class RunView:
 
 
 #: What goes to fit a short terminal, least needed first (the charts shrink before any of it).
-#: The gradient strips outrank the accuracy chart: where they are drawn (deep_vs_residual) they are
-#: what the experiment is about. "header": its first lines (the run's name, the device) go, never
-#: the epoch/ETA line and the progress bar.
-DROP = ("notes", "accuracy chart", "gradient norms", "comparison with PyTorch", "header",
-        "loss chart")
+#: The gradient strips and the histograms outrank the accuracy chart: where they are drawn
+#: (deep_vs_residual, init_compare) they are what the experiment is about. The symptom lines (a
+#: cause and a lesson, only while something is wrong) outrank every panel; the health numbers
+#: behind them go early. "header": its first lines (the run's name, the device) go, never the
+#: epoch/ETA line and the progress bar.
+DROP = ("notes", "health numbers", "accuracy chart", "activation histograms", "gradient norms",
+        "comparison with PyTorch", "symptoms", "header", "loss chart")
 
 
 def watch(run: TrainingRun, console: Console, *,
-          on_event: Callable[[Event], None] | None = None) -> RunState:
+          on_event: Callable[[Event], None] | None = None,
+          lessons: dict[str, int] | None = None) -> RunState:
     """Show `run` live until it ends. Ctrl+C asks the run to stop (a second one kills it) and the
     display keeps going until the run's `end` arrives, so the summary is always shown.
 
     In a terminal every frame fits the terminal's height (see `RunView`), so Live redraws it in
     place and the scrollback keeps one copy: the final frame, with the summary, drawn once when
-    Live stops. Into a file or pipe, only that final frame is written, at full size."""
+    Live stops, then the training-health symptoms the run had. Into a file or pipe, only that
+    final frame is written, at full size, the symptoms in it."""
     state = RunState(label=run.request.experiment)
-    view = RunView(state, fit=console.is_terminal)
+    view = RunView(state, fit=console.is_terminal, lessons=lessons)
     last = 0.0
 
     def apply(event: Event) -> None:
@@ -400,4 +471,29 @@ def watch(run: TrainingRun, console: Console, *,
         view.show_summary = True  # drawn by Live's stop(), once
     if not console.is_terminal:
         console.line()  # Live leaves the last line open when it only prints the final frame
+    health = symptoms_summary(state, lessons) if view.fit else None
+    if health is not None:  # in a terminal, below the final frame rather than squeezed into it
+        console.print(health)
+    if "activation histograms" in view.dropped:  # init_compare's picture: never lost to a height
+        histograms = histogram_panel(state, console.width, series_styles(list(state.series)))
+        if histograms is not None:
+            console.print()
+            console.print(histograms)
+    for drawn in picture_views(state, console.width, color=enough_colors(console)):
+        console.print()
+        console.print(drawn)
     return state
+
+
+def picture_views(state: RunState, width: int, *, color: bool = True) -> list[Text]:
+    """The run's pictures of its trained model (`Picture` events), each drawn in `width`
+    columns: after the run, below its summary. `color=False` (a console without colour) draws
+    them in density characters; an event that is not a sound figure is left out."""
+    views = []
+    for event in state.pictures:
+        try:
+            figure = Figure.from_dict(event.to_dict())
+        except ValueError:
+            continue
+        views.append(to_rich(draw(figure, width=width, color=color)))
+    return views

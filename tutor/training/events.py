@@ -7,7 +7,8 @@ its viewers: frozen dataclasses, `to_dict()` / `event_from_dict()`, strict JSON 
 loss is written as null, never as the non-standard `NaN` token).
 
 Every run emits `start` first and `end` last (the client invents an `end` if the process dies
-without one); in between come `step`, `epoch`, `grad_norms`, `compare` and `note`, in step order.
+without one); in between come `step`, `epoch`, `grad_norms`, `health`, `histograms`, `symptom`, `compare` and
+`note`, in step order; a finished run may send `picture`s just before its `end`.
 Imports nothing heavy: the TUI process reads these without ever loading torch.
 """
 
@@ -142,6 +143,83 @@ class Note(_Event):
 
 
 @dataclass(frozen=True)
+class Health(_Event):
+    """Training-health numbers of one series at one step, measured every few steps
+    (`tutor.training.health`): what the symptoms (`tutor.training.symptoms`) are decided from.
+
+    `layers` are the weight tensors, input to output; `grad_norms` their gradients' L2 norms and
+    `update_ratios` log10(‖Δθ‖/‖θ‖) of this step's update (about -3 is healthy; None: the
+    optimizer did not move them). `activations` are the activation modules that were hooked,
+    `act_kinds` "relu", "tanh" or "sigmoid", and `act_values` per module the fraction of dead
+    units (ReLU: 0 for every example of the batch) or of saturated outputs (tanh |y| > 0.97,
+    sigmoid y < 0.03 or > 0.97); `dead_relu` and `saturation` are those over the whole model
+    (None: it has no such activation)."""
+
+    series: str
+    step: int
+    loss: float | None  #: the batch's loss at this step (at step 1: the initial weights')
+    chance_loss: float | None = None  #: ln C for C classes: what guessing uniformly scores
+    layers: tuple[str, ...] = ()
+    grad_norms: tuple[float | None, ...] = ()
+    update_ratios: tuple[float | None, ...] = ()
+    dead_relu: float | None = None
+    saturation: float | None = None
+    activations: tuple[str, ...] = ()
+    act_kinds: tuple[str, ...] = ()
+    act_values: tuple[float | None, ...] = ()
+    type: ClassVar[str] = "health"
+
+
+@dataclass(frozen=True)
+class Histograms(_Event):
+    """Histograms of one series' activations, one per activation layer (input to output), on a
+    probe batch: `counts[i]` has one count per bin of equal width on [lo, hi] (values outside
+    fall in the end bins); `stds[i]` is the layer's standard deviation, as in the lessons'
+    tables. Drawn by `tutor.training.histogram`."""
+
+    series: str
+    step: int  #: 0: the initial weights, before any update
+    layers: tuple[str, ...]
+    lo: float
+    hi: float
+    counts: tuple[tuple[int, ...], ...]
+    stds: tuple[float | None, ...] = ()
+    type: ClassVar[str] = "histograms"
+
+
+@dataclass(frozen=True)
+class Symptom(_Event):
+    """A training-health symptom of one series appeared (`active`) or went away, decided by
+    `tutor.training.symptoms`: `text` names the likely cause in one sentence, and `lesson` (an
+    id) and `section` (a heading of it) say where the course teaches it."""
+
+    series: str
+    key: str  #: which rule: "nan_loss", "stuck", "dead_relu", ... (`symptoms.RULES`)
+    step: int
+    active: bool
+    text: str
+    lesson: str
+    section: str
+    value: float | None = None  #: the measure that decided it, at `step`
+    type: ClassVar[str] = "symptom"
+
+
+@dataclass(frozen=True)
+class Picture(_Event):
+    """A picture of the trained model, sent once training has finished, before `end`
+    (`digits_lenet`: occlusion maps, first-layer filter responses): panels drawn side by side
+    under a title, a caption below. Each panel is a `tutor.pictures.Panel.to_dict()`: its
+    values quantised to 64 levels, one character each, with its colour ramp and scale; the
+    viewers draw it (`tutor.pictures.Figure.from_dict`)."""
+
+    title: str
+    panels: tuple[dict[str, Any], ...]
+    caption: str = ""
+    group: int = 1  #: panels that stay side by side (an image and its map: 2)
+    type: ClassVar[str] = "picture"
+
+
+@dataclass(frozen=True)
 class End(_Event):
     """The run is over. `status`: "finished", "stopped" (Ctrl+C or stop), "error", or "refused"
     (`dltutor train --use-mine` with a file that fails its check: `check` holds the verdict).
@@ -156,6 +234,9 @@ class End(_Event):
     train_cpu_s: float = 0.0  #: CPU time of the run process in the loop (all its threads)
     summary: dict[str, dict[str, Any]] = field(default_factory=dict)
     comparisons: tuple[dict[str, Any], ...] = ()
+    #: every training-health symptom that appeared (`Symptom.to_dict()` of its first appearance,
+    #: plus `cleared_at`: the step it went away, None if it lasted to the end)
+    symptoms: tuple[dict[str, Any], ...] = ()
     message: str = ""
     traceback: str = ""
     exit_code: int | None = None  #: the run process's exit status, where known (2: bad request)
@@ -163,11 +244,16 @@ class End(_Event):
     type: ClassVar[str] = "end"
 
 
-Event = Start | Step | Epoch | GradNorms | Compare | Note | End
+Event = (Start | Step | Epoch | GradNorms | Health | Histograms | Symptom | Compare | Note
+         | Picture | End)
 EVENT_TYPES: dict[str, type[_Event]] = {
-    cls.type: cls for cls in (Start, Step, Epoch, GradNorms, Compare, Note, End)
+    cls.type: cls for cls in (Start, Step, Epoch, GradNorms, Health, Histograms, Symptom, Compare,
+                              Note, Picture, End)
 }
-_TUPLE_FIELDS = {"series", "mine", "grad_layers", "layers", "norms", "comparisons"}
+_TUPLE_FIELDS = {"series", "mine", "grad_layers", "layers", "norms", "comparisons", "grad_norms",
+                 "update_ratios", "activations", "act_kinds", "act_values", "stds", "symptoms",
+                 "panels"}
+_NESTED_TUPLE_FIELDS = {"counts"}  #: lists of lists: tuples of tuples again
 
 
 class EventError(ValueError):
@@ -187,6 +273,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
             value = data[f.name]
             if f.name in _TUPLE_FIELDS and isinstance(value, list):
                 value = tuple(value)
+            elif f.name in _NESTED_TUPLE_FIELDS and isinstance(value, list):
+                value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
             kwargs[f.name] = value
     try:
         return cls(**kwargs)  # type: ignore[return-value]

@@ -7,6 +7,12 @@ exact). Losses stay on the device between log points (no host sync per step on a
 per series every `log_every` steps, an Epoch event per series after full passes over the training
 and held-out data, GradNorms where the plan names layers, Compare for learner-vs-PyTorch pairs.
 
+Training health (`tutor.training.health`): every few steps each trained member's step is measured
+(gradient norms, update/weight ratios, dead ReLUs, saturation) and a Health event emitted; every
+event then goes through a `symptoms.Judge`, whose Symptom events follow the event that caused
+them, and the End event lists every symptom that appeared. A plan with `histograms` emits the
+members' activation histograms before the first step and after every epoch.
+
 `emit=None` runs the same loop bare (benchmarks/train_overhead.py); `should_stop()` is polled once
 per step so Ctrl+C or a stop button ends the run within one step.
 """
@@ -15,17 +21,21 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
 from torch import nn
 
-from tutor.training.events import Compare, End, Epoch, Event, GradNorms, Step
+from tutor.training.events import Compare, End, Epoch, Event, GradNorms, Note, Step
+from tutor.training.health import HealthMonitor, HealthSchedule, activation_histograms
+from tutor.training.symptoms import Judge
 
 Emit = Callable[[Event], None]
 EVAL_BATCH = 1024
+HISTOGRAM_PROBE = 512  #: training examples the activation histograms are taken on
 
 
 @dataclass
@@ -40,6 +50,11 @@ class Member:
     shadow: Callable[[nn.Module, torch.Tensor], torch.Tensor] | None = None
     shadow_of: str | None = None
     grad_layers: Callable[[nn.Module], list[tuple[str, torch.Tensor]]] | None = None
+    #: this member's own loss (the learner's softmax_ce_backward); None: the plan's
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
+    #: called after each of its steps with (step, epoch); the events it returns are emitted
+    #: (the learner's pieces checked against PyTorch's: `tutor.training.probe`)
+    after_step: Callable[[int, int], list[Event]] | None = None
 
 
 @dataclass
@@ -56,6 +71,10 @@ class Plan:
     compare: list[tuple[str, str]] = field(default_factory=list)  #: (reference, learner's)
     tolerance: float = 1e-6  #: |Δloss| per step above which a compared pair has diverged
     seed: int = 0
+    health: bool = True  #: measure training health and judge symptoms (needs an emit)
+    histograms: int = 0  #: bins of the activation histograms; 0: none
+    #: events to send once training has finished, before `end` (pictures of the trained model)
+    after_training: Callable[[], Sequence[Event]] | None = None
 
 
 @dataclass
@@ -85,14 +104,27 @@ def train(plan: Plan, *, emit: Emit | None, should_stop: Callable[[], bool] = la
           max_steps: int | None = None, log_every: int = 1, start_time: float | None = None) -> End:
     """Run `plan`; returns the End event (also emitted). Stops early when `should_stop()`."""
     t0 = start_time if start_time is not None else time.perf_counter()
-    say = emit or (lambda event: None)
     per_epoch = steps_per_epoch(plan)
     total = per_epoch * plan.epochs if max_steps is None else min(max_steps, per_epoch * plan.epochs)
+    judge = Judge(total_steps=total)
+
+    def say(event: Event) -> None:
+        if emit is None:
+            return
+        emit(event)
+        for symptom in judge.apply(event):
+            emit(symptom)
+
     by_name = {m.name: m for m in plan.members}
     trained = [m for m in plan.members if m.shadow is None]
     tracks = {m.name: _Track() for m in plan.members}
     pairs = [_Pair(ref, other) for ref, other in plan.compare]
     gen = torch.Generator().manual_seed(plan.seed)
+    watch = emit is not None and plan.health
+    monitors = {m.name: HealthMonitor(m.name, m.model) for m in trained} if watch else {}
+    schedule = HealthSchedule(total)
+    if emit is not None and plan.histograms:
+        _histograms(plan, trained, 0, say)
     n = len(plan.train_x)
     step, epoch, status = 0, 0, "finished"
     window_start, window_steps, eval_time = time.perf_counter(), 0, 0.0
@@ -113,10 +145,16 @@ def train(plan: Plan, *, emit: Emit | None, should_stop: Callable[[], bool] = la
             step += 1
             window_steps += 1
             log_now = step % log_every == 0 or step == total
+            measure = bool(monitors) and schedule.due(step)
+            step_start = time.perf_counter()
             for member in plan.members:
                 if member.shadow is not None:
                     continue
-                _train_step(plan, member, x, y, tracks, by_name, log_now, step, say)
+                _train_step(plan, member, x, y, tracks, by_name, log_now, step, say,
+                            monitors.get(member.name) if measure else None)
+                for event in member.after_step(step, epoch) if member.after_step else ():
+                    say(event)
+            schedule.record(step, time.perf_counter() - step_start, measure)
             if log_now:
                 elapsed = time.perf_counter() - t0
                 dt = max(time.perf_counter() - window_start - eval_time, 1e-9)
@@ -132,6 +170,8 @@ def train(plan: Plan, *, emit: Emit | None, should_stop: Callable[[], bool] = la
             break
         eval_start = time.perf_counter()
         _evaluate(plan, trained, epoch, step, eval_start - t0, tracks, say)
+        if emit is not None and plan.histograms:
+            _histograms(plan, trained, step, say)
         eval_time += time.perf_counter() - eval_start  # not training: kept out of samples/s
     summary = {name: dict(track.last, steps=step) for name, track in tracks.items()}
     comparisons = tuple({"reference": p.reference, "series": p.series, "max_abs_diff": p.max_abs,
@@ -139,17 +179,34 @@ def train(plan: Plan, *, emit: Emit | None, should_stop: Callable[[], bool] = la
                          "steps": step} for p in pairs)
     end = End(status=status, elapsed_s=time.perf_counter() - t0, steps=step, summary=summary,
               comparisons=comparisons, train_s=time.perf_counter() - loop_start,
-              train_cpu_s=time.process_time() - cpu_start)
+              train_cpu_s=time.process_time() - cpu_start, symptoms=judge.summary())
+    if status == "finished" and emit is not None and plan.after_training is not None:
+        _send_after(plan.after_training, say)
+        end = replace(end, elapsed_s=time.perf_counter() - t0)
     say(end)
     return end
 
 
+def _send_after(after: Callable[[], Sequence[Event]], say: Emit) -> None:
+    """The plan's closing events; if making them fails, a warning instead: the run itself
+    finished, and its figures are already out."""
+    try:
+        events = after()
+    except Exception as exc:  # noqa: BLE001 - never lose a finished run to its pictures
+        say(Note(text=f"The pictures of the trained model could not be made: "
+                      f"{type(exc).__name__}: {exc}", level="warning"))
+        return
+    for event in events:
+        say(event)
+
+
 def _train_step(plan: Plan, member: Member, x: torch.Tensor, y: torch.Tensor,
                 tracks: dict[str, _Track], by_name: dict[str, Member], log_now: bool, step: int,
-                say: Emit) -> None:
+                say: Emit, monitor: HealthMonitor | None = None) -> None:
     assert member.optimizer is not None
-    out = member.model(x)
-    loss = plan.loss_fn(out, y)
+    with monitor.probe.watch() if monitor is not None else nullcontext():
+        out = member.model(x)
+    loss = (member.loss_fn or plan.loss_fn)(out, y)
     # Shadows of this member see the same weights and batch, before the optimizer moves them.
     for shadow in by_name.values():
         if shadow.shadow is not None and shadow.shadow_of == member.name:
@@ -164,8 +221,20 @@ def _train_step(plan: Plan, member: Member, x: torch.Tensor, y: torch.Tensor,
                              for _, w in named]).tolist()
         say(GradNorms(series=member.name, step=step, layers=tuple(n for n, _ in named),
                       norms=tuple(float(v) for v in norms)))
+    if monitor is not None:
+        monitor.after_backward()
     member.optimizer.step()
+    if monitor is not None:
+        say(monitor.after_step(step, loss, out, plan.classification))
     _record(tracks[member.name], loss.detach(), out.detach(), y, plan)
+
+
+def _histograms(plan: Plan, members: list[Member], step: int, say: Emit) -> None:
+    probe = plan.train_x[:HISTOGRAM_PROBE]
+    for member in members:
+        event = activation_histograms(member.name, step, member.model, probe, plan.histograms)
+        if event is not None:
+            say(event)
 
 
 def _record(track: _Track, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor,

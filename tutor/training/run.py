@@ -21,7 +21,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--mine", action="append", default=[], metavar="EXERCISE=FUNCTION@PATH",
                    help="swap in the learner's function from PATH (already checked)")
+    p.add_argument("--slot", action="append", default=[], metavar="EXERCISE=JSON",
+                   help="the [train] slot of a --mine exercise (default: the built-in one's)")
+    p.add_argument("--note", action="append", default=[], metavar="TEXT",
+                   help="a warning to emit after the start event (what --use-mine left out)")
     p.add_argument("--log-points", type=int, default=LOG_POINTS)
     return p
 
@@ -121,6 +125,7 @@ class Prepared:
     notes: list[str]
     log_every: int
     max_steps: int | None
+    warnings: list[str] = field(default_factory=list)  #: --note: what --use-mine left out
 
 
 def prepare(args: argparse.Namespace, info: registry.ExperimentInfo,
@@ -147,12 +152,14 @@ def prepare(args: argparse.Namespace, info: registry.ExperimentInfo,
         exercise, _, rest = item.partition("=")
         function, _, path = rest.partition("@")
         mine[exercise] = load_function(Path(path), function or exercise)
+    slots = _slots(args.slot, mine)
     # float64 when the learner's code runs, so a difference from PyTorch is theirs, not rounding.
     dtype = torch.float64 if mine and device.type != "mps" else torch.float32
     ctx = BuildContext(device=device, dtype=dtype, seed=args.seed, lr=args.lr,
                        default_lr=info.lr, batch_size=args.batch_size or info.batch_size,
                        epochs=args.epochs or info.epochs,
-                       config={**info.config, **overrides}, mine=mine)
+                       config={**info.config, **overrides}, mine=mine, slots=slots,
+                       default_optimizer=info.optimizer)
     module_name, _, func = info.builder.partition(":")
     plan, setup = getattr(importlib.import_module(module_name), func)(ctx)
     if dtype == torch.float32 and mine:
@@ -170,7 +177,32 @@ def prepare(args: argparse.Namespace, info: registry.ExperimentInfo,
         config={**ctx.config, "dtype": str(dtype).replace("torch.", ""),
                 "torch": torch.__version__}, pid=os.getpid())
     log_every = max(1, round(total / max(1, args.log_points)))
-    return Prepared(plan, start, setup.notes, log_every, args.steps)
+    return Prepared(plan, start, setup.notes, log_every, args.steps, list(args.note))
+
+
+def _slots(items: list[str], mine: dict[str, Any]) -> dict[str, Any]:
+    """exercise id -> TrainSlot for each --mine exercise: from --slot (the CLI and the app send
+    the course's, packs included), else the built-in exercise's. One without a slot is an error."""
+    import json
+
+    from tutor.course.train_slot import parse_train
+    from tutor.training.mine import MineError
+    from tutor.training.swap import builtin_slot
+
+    given = {}
+    for item in items:
+        exercise, _, raw = item.partition("=")
+        try:
+            given[exercise] = parse_train(json.loads(raw))
+        except ValueError as exc:
+            raise MineError(f"--slot {exercise}: {exc}") from None
+    out = {}
+    for exercise in mine:
+        slot = given.get(exercise) or builtin_slot(exercise)
+        if slot is None:
+            raise MineError(f"{exercise} has no [train] slot: it cannot be swapped into a run")
+        out[exercise] = slot
+    return out
 
 
 _INTEROP = {"set": False}
@@ -195,6 +227,8 @@ def execute(args: argparse.Namespace, info: registry.ExperimentInfo, overrides: 
 
     prepared = prepare(args, info, overrides)
     emit(prepared.start)
+    for text in prepared.warnings:
+        emit(Note(text=text, level="warning"))
     for text in prepared.notes:
         emit(Note(text=text))
     return train(prepared.plan, emit=emit, should_stop=should_stop, max_steps=prepared.max_steps,

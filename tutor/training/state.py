@@ -7,7 +7,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from tutor.training.events import Compare, End, Epoch, Event, GradNorms, Note, Start, Step
+from tutor.training.events import (
+    Compare,
+    End,
+    Epoch,
+    Event,
+    GradNorms,
+    Health,
+    Histograms,
+    Note,
+    Picture,
+    Start,
+    Step,
+    Symptom,
+)
+
+HEALTH_KEPT = 120  #: Health events kept per series for the sparklines (the latest ones)
 
 
 @dataclass
@@ -18,6 +33,9 @@ class SeriesState:
     accs: list[float | None] = field(default_factory=list)
     epochs: list[Epoch] = field(default_factory=list)
     grad_norms: GradNorms | None = None
+    health: list[Health] = field(default_factory=list)  #: the latest HEALTH_KEPT, oldest first
+    histograms: Histograms | None = None  #: the latest
+    first_histograms: Histograms | None = None  #: the first (before any step, for init_compare)
 
     @property
     def last_loss(self) -> float | None:
@@ -32,6 +50,10 @@ class RunState:
     series: dict[str, SeriesState] = field(default_factory=dict)
     compares: dict[str, Compare] = field(default_factory=dict)  #: by learner's series name
     notes: list[Note] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)  #: of the trained model, at the end
+    #: the training-health symptoms showing now, by (series, key), in the order they appeared
+    symptoms: dict[tuple[str, str], Symptom] = field(default_factory=dict)
+    symptom_log: list[Symptom] = field(default_factory=list)  #: every appearance and clearance
     step: int = 0
     epoch: int = 0
     samples_per_s: float = 0.0
@@ -65,6 +87,22 @@ class RunState:
             self.compares[event.series] = event
         elif isinstance(event, Note):
             self.notes.append(event)
+        elif isinstance(event, Picture):
+            self.pictures.append(event)
+        elif isinstance(event, Health):
+            kept = self._series(event.series).health
+            kept.append(event)
+            del kept[:-HEALTH_KEPT]
+        elif isinstance(event, Histograms):
+            s = self._series(event.series)
+            s.histograms = event
+            s.first_histograms = s.first_histograms or event
+        elif isinstance(event, Symptom):
+            self.symptom_log.append(event)
+            if event.active:
+                self.symptoms[(event.series, event.key)] = event
+            else:
+                self.symptoms.pop((event.series, event.key), None)
         elif isinstance(event, End):
             self.end = event
             self.elapsed_s = max(self.elapsed_s, event.elapsed_s)

@@ -70,10 +70,13 @@ class LessonScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, session: Session, lesson: Lesson) -> None:
+    def __init__(self, session: Session, lesson: Lesson, *, section: str = "") -> None:
+        """`section`: a heading to scroll to once the lesson is laid out (a training-health
+        symptom's link)."""
         super().__init__(id=f"lesson-{lesson.id}", classes="lesson-screen")
         self.session = session
         self.lesson = lesson
+        self._section = section
         self._scratch: dict[int, str] = {}  #: block number -> the learner's scratch copy
         try:
             self._answers = session.checkpoint_answers(lesson)
@@ -290,6 +293,22 @@ class LessonScreen(Screen[None]):
             self.notify("This lesson has no training runs.")
             return
         self.post_message(ExperimentSelected(self.lesson.experiments[0]))
+
+    def goto_section(self, section: str) -> bool:
+        """Scroll to the heading titled `section`; False (and it is kept for when the lesson
+        has been laid out) when there is no such heading yet."""
+        markdown = self.query_one(Markdown)
+        for _, title, block_id in markdown.table_of_contents:
+            if title.strip() == section.strip() and block_id:
+                markdown.query_one(f"#{block_id}").scroll_visible(top=True, animate=False)
+                self._section = ""
+                return True
+        self._section = section
+        return False
+
+    def on_markdown_table_of_contents_updated(self, event: Markdown.TableOfContentsUpdated) -> None:
+        if self._section:
+            self.call_after_refresh(self.goto_section, self._section)
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         """Links between lessons and to exercises stay in the app; web links open a browser."""

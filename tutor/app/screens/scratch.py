@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 from tutor.app.widgets.editor import CodeEditor, code_editor
 from tutor.grading.client import GraderError
 from tutor.grading.snippet import SnippetResult
+from tutor.pictures import has_pictures, render_output_rich
 from tutor.session import Session
 
 
@@ -96,7 +97,9 @@ class ScratchScreen(ModalScreen[str]):
 
     def _show(self, text: str) -> None:
         if self.is_mounted:
-            self.query_one("#scratch-result", Static).update(text)
+            result = self.query_one("#scratch-result", Static)
+            result.update(render_output_rich(text, width=max(20, result.size.width))
+                          if has_pictures(text) else text)  # the pictures it showed, drawn
 
     def action_original(self) -> None:
         self.query_one(CodeEditor).text = self.original

@@ -8,6 +8,7 @@
 | - / + | halve / double the learning rate of the next run            |
 | d     | device for the next run: auto, cpu, then the GPUs found     |
 | c     | clear the finished runs from the charts                     |
+| l     | read the lesson section of the highlighted health symptom   |
 | esc   | back (closes the your-code list first)                      |
 
 A run is its own process (`tutor.training.client.TrainingRun`) streaming JSON events; a thread
@@ -16,10 +17,15 @@ the charts at most `REDRAW_HZ` times a second. So the UI never imports torch and
 however hard the run trains. The charts are the same braille charts as `dltutor train`
 (`tutor.training.chart`); runs of the highlighted experiment are drawn together, `#1`, `#2`, ...,
 so changing the learning rate or swapping in your own Adam and running again compares them.
+A finished run's pictures of its trained model (`Picture` events: digits_lenet's occlusion maps
+and filter responses) are drawn under its results (`tutor.training.display.picture_views`).
 
 With `m`, the learner ticks one or more of their exercises that fit the experiment (as
-`dltutor train --use-mine a,b`: one optimizer at a time, except in optimizer_race). Each file is
-first checked by the grader (in its sandbox); only when all pass are they imported into the run
+`dltutor train --use-mine a,b`: one per slot, so one optimizer at a time, except in
+optimizer_race), or `all` (as `--use-mine all`). Which exercises fit comes from the course: each
+exercise's `[train]` slot against the experiment's slots (`tutor.training.swap`). Each file is
+first checked by the grader (in its sandbox); named ones go in only when all pass, `all` takes
+those that pass and names the others in the run's notes. Then they are imported into the run
 (their own code, on their machine, by request).
 """
 
@@ -33,7 +39,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
@@ -46,8 +52,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.messages import LessonSelected
+from tutor.app.widgets.health_panel import HealthPanel
+from tutor.course.model import Exercise
 from tutor.present import theme_palette
-from tutor.training import registry
+from tutor.training import registry, swap
 from tutor.training.client import RunRequest, TrainingRun
 from tutor.training.display import (
     acc_chart,
@@ -56,7 +65,9 @@ from tutor.training.display import (
     fmt_measure,
     grad_strips,
     header,
+    histogram_panel,
     loss_chart,
+    picture_views,
     series_styles,
     shared_measure,
     summary_table,
@@ -98,10 +109,10 @@ def available_devices() -> tuple[str, ...]:
     return tuple(found)
 
 
-def fits_together(experiment: str, exercises: tuple[str, ...]) -> bool:
-    """The CLI's rule for `--use-mine a,b`: one optimizer at a time, except in optimizer_race."""
-    optimizers = [x for x in exercises if x in registry.OPTIMIZER_EXERCISES]
-    return len(optimizers) <= 1 or experiment == "optimizer_race"
+def fits_together(experiment: str, exercises: tuple[Exercise, ...]) -> bool:
+    """The CLI's rule for `--use-mine a,b`: one exercise per slot (one optimizer at a time),
+    except where the experiment takes several (optimizer_race)."""
+    return swap.conflict(registry.get(experiment), exercises) is None
 
 
 def run_results(state: RunState) -> Text | None:
@@ -171,6 +182,8 @@ class TrainingScreen(Screen[None]):
                 tooltip="Device for the next run: auto, cpu and the GPUs this machine has"),
         Binding("c", "clear", "Clear", id="training.clear",
                 tooltip="Remove the finished runs from the charts"),
+        Binding("l", "lesson", "Lesson", id="training.lesson",
+                tooltip="Read the lesson section that explains the highlighted health symptom"),
         Binding("escape", "back", "Back", id="training.back"),
     ]
 
@@ -221,6 +234,7 @@ class TrainingScreen(Screen[None]):
             with VerticalScroll(id="train-main"):
                 yield Static(id="train-status")
                 yield Static(id="train-charts")
+                yield HealthPanel(id="train-health")
                 yield Static(id="train-extra")
         yield Footer(compact=True)
 
@@ -270,12 +284,17 @@ class TrainingScreen(Screen[None]):
             self.notify("No GPU found here: auto trains on the CPU too.", timeout=4)
         self._show_info()
 
+    def fitting(self) -> list[Exercise]:
+        """The course's exercises whose `[train]` slot this experiment has, in course order."""
+        session = getattr(self.app, "session", None)
+        return swap.fitting(self.info, session.course) if session is not None else []
+
     def action_mine(self) -> None:
         """Open the list of the learner's exercises that fit this experiment (space ticks one;
         m or esc closes it), or close it."""
         if self.mine_open:
             self.mine_open = False
-        elif not self.info.mine:
+        elif not self.fitting():
             self.notify(f"{self.experiment} takes none of your code.", timeout=4)
         else:
             self.mine_open = True
@@ -284,7 +303,10 @@ class TrainingScreen(Screen[None]):
         picker = self.query_one("#train-mine", SelectionList)
         if is_open:
             picker.clear_options()
-            picker.add_options([(ex, ex, ex in self.choices.mine) for ex in self.info.mine])
+            picker.add_option((Text("all", style="bold"), swap.ALL,
+                               swap.ALL in self.choices.mine))
+            picker.add_options([(ex.id, ex.id, ex.id in self.choices.mine)
+                                for ex in self.fitting()])
             picker.highlighted = 0
         picker.display = is_open
         (picker if is_open else self.query_one("#train-list", OptionList)).focus()
@@ -294,19 +316,35 @@ class TrainingScreen(Screen[None]):
 
     @on(SelectionList.SelectionToggled, "#train-mine")
     def _mine_toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
-        """Ticking an optimizer unticks the other optimizers, except in optimizer_race."""
+        """`all` stands alone: ticking it unticks the rest, ticking another unticks it. Ticking
+        an exercise unticks those that fill the same slot (another optimizer), except where the
+        experiment takes several (optimizer_race)."""
         picker = event.selection_list
         ticked = event.selection.value
-        if ticked in picker.selected and not fits_together(self.experiment,
-                                                            tuple(picker.selected)):
-            for other in registry.OPTIMIZER_EXERCISES:
-                if other != ticked:
+        if ticked not in picker.selected:
+            return
+        if ticked == swap.ALL:
+            for other in list(picker.selected):
+                if other != swap.ALL:
                     picker.deselect(other)
+            return
+        picker.deselect(swap.ALL)
+        fitting = {ex.id: ex for ex in self.fitting()}
+        mine = fitting.get(ticked)
+        chosen = tuple(fitting[x] for x in picker.selected if x in fitting)
+        if mine is None or mine.train is None or fits_together(self.experiment, chosen):
+            return
+        for rival in chosen:
+            if rival.id != ticked and rival.train is not None and rival.train.key == mine.train.key:
+                picker.deselect(rival.id)
 
     @on(SelectionList.SelectedChanged, "#train-mine")
     def _mine_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         chosen = set(event.selection_list.selected)
-        self.choices.mine = tuple(ex for ex in self.info.mine if ex in chosen)
+        if swap.ALL in chosen:
+            self.choices.mine = (swap.ALL,)
+        else:
+            self.choices.mine = tuple(ex.id for ex in self.fitting() if ex.id in chosen)
         self._show_info()
 
     def action_back(self) -> None:
@@ -314,6 +352,29 @@ class TrainingScreen(Screen[None]):
             self.mine_open = False
         else:
             self.app.pop_screen()
+
+    def action_lesson(self) -> None:
+        """Open the lesson section of the highlighted symptom in the health panel."""
+        if not self.query_one(HealthPanel).open_highlighted():
+            self.notify("No training-health symptom to read about.", timeout=4)
+
+    @on(HealthPanel.LessonRequested)
+    def _read_lesson(self, message: HealthPanel.LessonRequested) -> None:
+        """Leaving this screen ends its runs: while one goes, say so instead of leaving."""
+        if any(not r.done for r in self.runs):
+            self.notify(f"A run is going: stop it (x) or let it finish, then read "
+                        f"“{message.section}”.", timeout=6)
+            return
+        session = getattr(self.app, "session", None)
+        if session is not None and not any(lesson.id == message.lesson
+                                           for lesson in session.course.lessons):
+            self.notify(f"This course has no lesson {message.lesson!r}.", severity="warning")
+            return
+        self.post_message(LessonSelected(message.lesson, section=message.section))
+
+    def _lesson_numbers(self) -> dict[str, int]:
+        session = getattr(self.app, "session", None)
+        return {lesson.id: lesson.number for lesson in session.course.lessons} if session else {}
 
     def action_clear(self) -> None:
         self.runs = [r for r in self.runs if not r.done]
@@ -340,13 +401,15 @@ class TrainingScreen(Screen[None]):
 
     # -- runs -------------------------------------------------------------------------------
 
-    def _start(self, experiment: str, mine: tuple[tuple[str, str, Path], ...]) -> None:
+    def _start(self, experiment: str, mine: tuple[tuple[str, str, Path], ...],
+               slots: tuple[tuple[str, Any], ...] = (), notes: tuple[str, ...] = ()) -> None:
         lr = None
         if self.choices.lr_scale != 1.0:
             base = self.info.lr if self.info.lr is not None else 0.01
             lr = base * self.choices.lr_scale
         request = RunRequest(experiment=experiment, device=self.choices.device,
-                             epochs=self.epochs, lr=lr, settings=self.settings, mine=mine)
+                             epochs=self.epochs, lr=lr, settings=self.settings, mine=mine,
+                             slots=slots, notes=notes)
         self._numbers += 1
         client = TrainingRun(request)
         run = _Run(self._numbers, RunState(label=f"#{self._numbers}"), client, lr,
@@ -383,48 +446,70 @@ class TrainingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="training-check")
     def _check_then_start(self, experiment: str, exercise_ids: tuple[str, ...]) -> None:
-        """Grade each of the learner's files first (in the grader's sandbox); train only if all
-        pass, with all of them, as `dltutor train --use-mine a,b` does."""
+        """Grade each of the learner's files first (in the grader's sandbox), as
+        `dltutor train --use-mine a,b` does: named ones train only if all pass; `all` trains
+        with those that pass and names the others in the run's notes."""
         session = getattr(self.app, "session", None)
         if session is None:
             self.app.call_from_thread(self.notify, "Your code needs the tutor's session.",
                                       severity="error")
             return
-        chosen = []
-        for exercise_id in exercise_ids:
-            try:
-                exercise = session.course.exercise(exercise_id)
-            except KeyError:
-                self.app.call_from_thread(self.notify, f"No exercise {exercise_id} in this "
-                                          "course.", severity="error")
-                return
-            path = session.workspace.path(exercise)
-            if not path.is_file():
+        info = registry.get(experiment)
+        workspace = session.workspace
+        everything = exercise_ids == (swap.ALL,)
+        try:
+            if everything:
+                exercises = list(swap.everything(
+                    info, session.course,
+                    lambda ex: workspace.path(ex).is_file() and not workspace.is_untouched(ex),
+                ).check)
+            else:
+                exercises = swap.named(info, session.course, list(exercise_ids))
+        except swap.SwapError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        if not exercises:
+            self.app.call_from_thread(
+                self.notify, f"None of the exercises that fit {experiment} is started yet.",
+                severity="warning", timeout=6)
+            return
+        for exercise in exercises:
+            if not workspace.path(exercise).is_file():
                 self.app.call_from_thread(
                     self.notify, f"You have no {exercise.filename} yet: open the exercise first.",
                     severity="warning", timeout=6)
                 return
-            chosen.append((exercise, path))
-        for exercise, path in chosen:
+
+        def before(exercise: Exercise) -> None:
             self.app.call_from_thread(self._show_extra, Text(f"Checking your {exercise.id} …",
                                                              style="italic"))
-            try:
-                result = session.grader.check(exercise, path)
-            except Exception as exc:  # noqa: BLE001 - GraderError and friends: say so, stay up
-                self.app.call_from_thread(self.notify, f"The grader failed: {exc}",
-                                          severity="error", markup=False)
-                return
-            if not result.passed:
+
+        try:
+            vetted = swap.vet([(ex, workspace.path(ex)) for ex in exercises],
+                              session.grader.check, stop_at_first=not everything, before=before)
+        except Exception as exc:  # noqa: BLE001 - GraderError and friends: say so, stay up
+            self.app.call_from_thread(self.notify, f"The grader failed: {exc}",
+                                      severity="error", markup=False)
+            return
+        palette = theme_palette(self.app.theme_variables)
+        if vetted.refused and (not everything or not vetted.passed):
+            if everything:
+                refusal = Group(Text("Not training: none of your exercises that fit this run "
+                                     "passes its check yet.", style="bold " + palette["error"]),
+                                *[Text(swap.refusal_line(ex, res))
+                                  for ex, _, res in vetted.refused])
+            else:
                 from tutor.grading.render import render_result
 
-                palette = theme_palette(self.app.theme_variables)
+                exercise, _, result = vetted.refused[0]
                 refusal = Group(Text(f"Not training with your {exercise.id}: it does not pass "
                                      "its check yet.", style="bold " + palette["error"]),
-                                 render_result(result, palette=palette))
-                self.app.call_from_thread(self._show_extra, refusal)
-                return
-        self.app.call_from_thread(self._start, experiment,
-                                  tuple((ex.id, ex.function, path) for ex, path in chosen))
+                                render_result(result, palette=palette))
+            self.app.call_from_thread(self._show_extra, refusal)
+            return
+        notes = tuple(swap.refusal_line(ex, res) for ex, _, res in vetted.refused)
+        self.app.call_from_thread(self._start, experiment, vetted.request(), vetted.slots(),
+                                  notes)
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -443,8 +528,9 @@ class TrainingScreen(Screen[None]):
                      style="bold " + theme_palette(self.app.theme_variables)["warning"])
         else:
             t.append("\nyour code: none", style="dim")
-            if e.mine:
-                t.append(f" (m: pick from {len(e.mine)})", style="dim")
+            fitting = self.fitting()
+            if fitting:
+                t.append(f" (m: pick from {len(fitting)}, or all)", style="dim")
         self.query_one("#train-info", Static).update(t)
 
     def _lr_text(self) -> str:
@@ -498,6 +584,7 @@ class TrainingScreen(Screen[None]):
         if not shown:
             status.update(Text(f"{self.experiment}: press s to start a run.", style="dim"))
             charts.update("")
+            self.query_one(HealthPanel).show(None, {})
             self._show_extra("")
             return
         latest = shown[-1].state
@@ -513,13 +600,19 @@ class TrainingScreen(Screen[None]):
         main = self.query_one("#train-main")
         width = max(30, main.size.width - 14)
         extra: list[RenderableType] = []
-        strips = grad_strips(latest, series_styles(list(latest.series)))
-        for item in (strips, comparisons(latest)):
+        own = series_styles(list(latest.series))
+        health = self.query_one(HealthPanel)
+        health.show(latest, own, self._lesson_numbers())
+        histograms = histogram_panel(latest, max(30, main.size.width - 2), own)
+        strips = grad_strips(latest, own)
+        for item in (histograms, strips, comparisons(latest)):
             if item is not None:
                 extra.append(item)
         extra += [Text(n.text, style="dim") for n in latest.notes]
         if latest.end is not None:
             extra += [Text(""), summary_table(latest), end_line(latest.end, latest)]
+            for view in picture_views(latest, max(30, main.size.width - 2)):
+                extra += [Text(""), view]  # the trained model's pictures, below (it scrolls)
         makers = [lambda rows: loss_chart(states, width, rows, styles)]
         if latest.classification:
             makers.append(lambda rows: acc_chart(states, width, rows, styles))
@@ -531,6 +624,7 @@ class TrainingScreen(Screen[None]):
         content_w = max(1, main.size.width - 2)
         above = _lines_of(header(latest), content_w)
         below = _lines_of(Group(*extra), content_w) if extra else 0
+        below += health.height_for(content_w)
         room = main.size.height - above - frames
         rows = (room - below) // len(makers)
         if rows < low:

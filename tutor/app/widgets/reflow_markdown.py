@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.strip import Strip
@@ -25,6 +26,8 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Label, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock, MarkdownFence
+
+from tutor.pictures import has_pictures, render_output_rich
 
 RUNNABLE_LANGUAGES = ("python", "py", "python3")
 
@@ -164,10 +167,14 @@ class ReflowedFence(MarkdownFence):
             self.add_class("-embed")
 
     def show_output(self, text: str, *, error: bool = False) -> None:
-        """Show `text` (what running the block printed) under the code, replacing the last."""
+        """Show `text` (what running the block printed) under the code, replacing the last;
+        the pictures it showed (`tutor.pictures.show`) are drawn, in the pane's width."""
         for old in self.query(".block-output"):
             old.remove()
-        output = Static(text, classes="block-output" + (" -error" if error else ""),
+        body: str | Text = text
+        if has_pictures(text):
+            body = render_output_rich(text, width=max(20, self.size.width - 4))
+        output = Static(body, classes="block-output" + (" -error" if error else ""),
                         markup=False)
         self.mount(output)
 
