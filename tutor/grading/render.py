@@ -6,12 +6,14 @@ neither crash the renderer (MarkupError) nor fake a green verdict with escape se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tutor.grading.results import ChainReport, CheckResult, Verdict
+from tutor.grading.results import ChainReport, CheckResult, InputSummary, Verdict
 from tutor.present import RICH_PALETTE, Palette, inert, rich_style, verdict
 
 OUTPUT_SHOWN = 2000
@@ -57,15 +59,7 @@ def render_result(result: CheckResult, *, show_output: bool = True,
         title = f"Case {report.case_index + 1} of {report.cases_total}"
         if report.label:
             title += f": {report.label}"
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style="bold")
-        table.add_column()
-        for inp in report.inputs:
-            value = plain(inp.description)
-            if inp.preview:
-                value.append("  ")
-                value.append_text(plain(inp.preview))
-            table.add_row(Text(inp.name), value)
+        table = _inputs_table(report.inputs)
         table.add_row(Text("seed"), Text(report.seed + ("  (hidden case: values not shown)"
                                                         if report.hidden else "")))
         rows: list[RenderableType] = [table]
@@ -117,21 +111,27 @@ def chain_panel(chain: ChainReport, palette: Palette = RICH_PALETTE) -> Panel:
     rows: list[RenderableType] = [plain(chain.message)]
     culprit = chain.culprit
     if culprit is not None and culprit.inputs:
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style="bold")
-        table.add_column()
-        for inp in culprit.inputs:
-            value = plain(inp.description)
-            if inp.preview:
-                value.append("  ")
-                value.append_text(plain(inp.preview))
-            table.add_row(plain(inp.name), value)
+        table = _inputs_table(culprit.inputs)
         rows.append(Text(f"the call to {culprit.function}:", style="dim"))
         rows.append(table)
     tone = {"failed": palette["warning"], "passed": palette["success"]}.get(chain.status,
                                                                              palette["muted"])
     return Panel(Group(*rows), title="With your own earlier functions", title_align="left",
                  border_style=tone)
+
+
+def _inputs_table(inputs: Iterable[InputSummary]) -> Table:
+    """Name, shape and dtype, and a preview of each input: a failing case's or a culprit call's."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold")
+    table.add_column()
+    for inp in inputs:
+        value = plain(inp.description)
+        if inp.preview:
+            value.append("  ")
+            value.append_text(plain(inp.preview))
+        table.add_row(plain(inp.name), value)
+    return table
 
 
 def _output_panel(result: CheckResult) -> Panel:
