@@ -79,6 +79,13 @@ def report1(grader, items, submissions) -> GradeReport:
                        min_score=20)
 
 
+@pytest.fixture(scope="module")
+def report_lanes(items, submissions) -> GradeReport:
+    """The same batch as `dltutor grade --jobs 2` grades it: two workers forked from one warm
+    parent (`GraderPool`)."""
+    return grade_batch(submissions, items, title="Tiny homework", jobs=2, min_score=20)
+
+
 def grades(report: GradeReport, name: str) -> dict[str, tuple[str, float]]:
     sub = next(s for s in report.submissions if s.name == name)
     return {e.id: (e.verdict.value, e.score) for e in sub.exercises}
@@ -152,10 +159,11 @@ def test_paths_are_relative_to_the_submission(report2, submissions):
 # -- isolation and determinism --------------------------------------------------------------------
 
 
-def test_jobs_1_and_jobs_2_give_identical_reports(report1, report2):
-    for fmt in ("json", "csv", "text"):
-        assert renderer(fmt)(report1) == renderer(fmt)(report2), fmt
-    assert normalise(renderer("junit")(report1)) == normalise(renderer("junit")(report2))
+def test_jobs_1_and_jobs_2_give_identical_reports(report1, report2, report_lanes):
+    for other in (report2, report_lanes):
+        for fmt in ("json", "csv", "text"):
+            assert renderer(fmt)(report1) == renderer(fmt)(other), fmt
+        assert normalise(renderer("junit")(report1)) == normalise(renderer("junit")(other))
 
 
 def test_a_submission_alone_gets_what_it_got_in_the_batch(grader, items, report2, tmp_path):

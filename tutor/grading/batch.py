@@ -32,6 +32,7 @@ from tutor.grading.gradebook import (
     points,
 )
 from tutor.grading.notebook import NotebookSources
+from tutor.grading.pool import GraderPool
 from tutor.grading.regrade_cache import RegradeCache
 from tutor.grading.results import CheckResult, Verdict
 from tutor.grading.sets import GradeItem
@@ -211,14 +212,14 @@ def preflight(grader: Grader, items: Sequence[GradeItem], seed: int | None) -> N
 def grade_batch(submissions: Sequence[Submission], items: Sequence[GradeItem], *,
                 title: str, seed: int | None = None, jobs: int = 1,
                 graders: Sequence[Grader] | None = None,
-                grader_factory: Callable[[], Grader] = Grader,
+                grader_factory: Callable[[], Grader] | None = None,
                 min_score: float | None = None, on_progress: Progress | None = None,
                 check_preflight: bool = True, run_tasks: RunTasks | None = None,
                 cache: RegradeCache | None = None) -> GradeReport:
     """Grade every submission against every item. `seed` given: hidden cases with that seed.
 
     `graders` lends warm graders (the caller closes them; `jobs` is then their number);
-    otherwise `jobs` graders are made with `grader_factory` and closed at the end.
+    otherwise `jobs` graders are made (see `run_threads`) and closed at the end.
     `run_tasks` runs the checks elsewhere instead (a Dask cluster); the report is the same.
     `cache`: results of unchanged checks are taken from it, new ones stored in it."""
     hidden = seed is not None
@@ -316,15 +317,23 @@ def _plan(index: int, sub: Submission, item: GradeItem, python_files: list[Path]
 def run_threads(tasks: Sequence[Task], items: Sequence[GradeItem], seed: int | None,
                 check_preflight: bool, deliver: Deliver, *, jobs: int = 1,
                 graders: Sequence[Grader] | None = None,
-                grader_factory: Callable[[], Grader] = Grader) -> None:
+                grader_factory: Callable[[], Grader] | None = None) -> None:
     """The default executor: threads, each owning one warm `Grader`, pull tasks from a queue.
 
     `graders` lends warm graders (the caller closes them); otherwise `jobs` graders are made with
-    `grader_factory` and closed at the end."""
+    `grader_factory`, or, by default, one worker or a `GraderPool` (workers forked from one warm
+    parent), and closed at the end."""
     hidden = seed is not None
     own = graders is None
-    pool = (list(graders) if graders is not None
-            else [grader_factory() for _ in range(max(1, min(jobs, len(tasks))))])
+    n = max(1, min(jobs, len(tasks)))
+    fleet: GraderPool | None = None
+    if graders is not None:
+        pool = list(graders)
+    elif grader_factory is not None or n == 1:
+        pool = [(grader_factory or Grader)() for _ in range(n)]
+    else:
+        fleet = GraderPool(n)
+        pool = fleet.graders
     try:
         for g in pool:
             g.start()  # all warm up at once
@@ -354,6 +363,8 @@ def run_threads(tasks: Sequence[Task], items: Sequence[GradeItem], seed: int | N
         if own:
             for g in pool:
                 g.close()
+        if fleet is not None:
+            fleet.close()
 
 
 def _check(grader: Grader, sub: Submission, item: GradeItem, path: Path, seed: int | None,

@@ -127,6 +127,9 @@ class Grader:
                     raise GraderError(f"unexpected first message from the worker: {reply}")
                 self._isolation = Isolation.from_dict(reply["isolation"])
                 self._ready = True
+                if getattr(self._proc, "pid", 0) is None:  # a lane (pool.py) says its pids here
+                    self._proc.pid = int(reply["pid"])  # type: ignore[union-attr]
+                    self._proc.zygotes = tuple(reply.get("zygotes", ()))  # type: ignore[union-attr]
 
     def isolation(self) -> Isolation:
         """The jail layers every check of this grader gets (starts the worker if needed)."""
@@ -291,8 +294,8 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """Kill the worker, its process group, and every process below it. Checks run in children
     with their own process groups, so killing the worker's group alone would orphan a check in
     flight (a learner's `while True: sleep()` would outlive the app)."""
-    if proc.poll() is not None:
-        return
+    if proc.poll() is not None or proc.pid is None:  # a lane that never said its pid: the
+        return  # pool ends it with its template
     for pid in descendants(proc.pid):  # first: once the worker dies they are re-parented away
         try:
             os.kill(pid, signal.SIGKILL)

@@ -116,13 +116,20 @@ def zygote_main(requests: BinaryIO, replies: BinaryIO) -> None:
 class ZygoteClient:
     """The worker's handle on its zygote."""
 
-    def __init__(self) -> None:
+    def __init__(self, close_in_child: tuple[int, ...] = ()) -> None:
+        """Fork the zygote. `close_in_child`: descriptors the zygote must not keep (another
+        process's pipe ends: held here, they would hide that process's EOF)."""
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(req_w)
             os.close(rep_r)
+            for fd in close_in_child:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
             try:
                 zygote_main(os.fdopen(req_r, "rb"), os.fdopen(rep_w, "wb"))
             finally:
@@ -131,6 +138,7 @@ class ZygoteClient:
         os.close(rep_w)
         self.pid = pid
         self.dead = False
+        self.fds = (req_w, rep_r)  #: this side's ends, for `close_in_child` of later forks
         self._requests = os.fdopen(req_w, "wb")
         self._replies = os.fdopen(rep_r, "rb")
         from tutor.grading.protocol import receive
@@ -317,7 +325,13 @@ def main() -> int:
     warm_up_numpy()
     light = ZygoteClient()  # before torch, and before any reference exists in this process
     warm_up()
-    zygote = Zygotes(light, ZygoteClient())
+    return serve(proto_in, proto_out, Zygotes(light, ZygoteClient()))
+
+
+def serve(proto_in: BinaryIO, proto_out: BinaryIO, zygote: Zygotes) -> int:
+    """Answer requests, one JSON line each way, until EOF or `shutdown` (a worker, or one lane
+    of `tutor.grading.lanes`). The zygotes exist already: from here on this process computes
+    references."""
     from tutor.grading.privileges import make_undumpable
 
     make_undumpable()  # learner children cannot read our memory through /proc/PID/mem
@@ -325,6 +339,7 @@ def main() -> int:
 
     checker = Checker(zygote.run)
     proto_out.write(json.dumps({"ready": True, "pid": os.getpid(),
+                                "zygotes": [zygote.light.pid, zygote.torch.pid],
                                 "isolation": zygote.isolation}).encode() + b"\n")
     proto_out.flush()
     for line in proto_in:
