@@ -14,5 +14,6 @@ check: lint types validate test
 bench:
 	$(PY) benchmarks/check_latency.py
 	$(PY) benchmarks/grade_throughput.py
+	$(PY) benchmarks/grade_cpu.py
 	$(PY) benchmarks/tui_startup.py
 	$(PY) benchmarks/train_overhead.py

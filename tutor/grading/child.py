@@ -34,20 +34,25 @@ class ForbiddenShortcut(Exception):
     """Raised when learner code calls a function the exercise asks them to write themselves."""
 
 
-def run_child(plan: jail.Plan, fds: ChildFds, workdir: str) -> None:
+def run_child(plan: jail.Plan, fds: ChildFds, workdir: str,
+              cloned: tuple[int, int] | None = None) -> None:
     """Never returns. Builds the jail, then waits for its request on the request pipe (the
     zygote forks this child ahead of time, while idle: the check's clock starts when the
     request is sent). What only the grader may say (the jail is up, or why not; the exercise's
     drive.py failed) goes on the status pipe, which is closed before learner code runs, so
-    learner code cannot forge it on the result pipe."""
+    learner code cannot forge it on the result pipe.
+
+    `cloned`: this process was created in its namespaces by `clone()` (one process, PID 1
+    inside); the grader's (uid, gid) for the user namespace's map. Otherwise it unshares them
+    here and forks once more (the PID namespace holds only children)."""
     try:
         _setup_process(fds)
         uid = jail.jail_uid()  # from our host PID, before a PID namespace renumbers us
         try:
-            jail.enter_namespaces(plan)
+            jail.enter_namespaces(plan, cloned)
         except (jail.JailError, OSError) as exc:
             _status(f"jail:{exc}")
-        if plan.namespaces:
+        if plan.namespaces and cloned is None:
             _fork_into_namespace()
         try:
             if plan.mount:

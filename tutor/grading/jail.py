@@ -197,15 +197,18 @@ def unshare_flags(plan: Plan) -> int:
     return flags
 
 
-def enter_namespaces(plan: Plan) -> None:
+def enter_namespaces(plan: Plan, cloned: tuple[int, int] | None = None) -> None:
     """unshare() the planned namespaces (the caller then forks: the PID namespace holds only
-    children). In a user namespace, map the grader's uid and gid to root inside."""
+    children). In a user namespace, map the grader's uid and gid to root inside. `cloned`: this
+    process was created in them already (`clone.py`); the grader's (uid, gid), read before."""
     flags = unshare_flags(plan)
     if not flags:
         return
-    uid, gid = os.getuid(), os.getgid()
-    libc = _libc()
-    _call(libc.unshare(flags), "unshare")
+    if cloned is not None:
+        uid, gid = cloned
+    else:
+        uid, gid = os.getuid(), os.getgid()
+        _call(_libc().unshare(flags), "unshare")
     if plan.userns:  # a process may map only its own ids into the namespace it entered
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"0 {uid} 1")
@@ -339,8 +342,12 @@ def build_filesystem(plan: Plan, uid: int) -> None:
 
 def jail_uid() -> int:
     """The uid (and gid) this check will run as when the grader is root: unique among the
-    checks alive at once, since it comes from the check's host PID."""
-    return JAIL_UID_BASE + os.getpid()
+    checks alive at once, since it comes from the check's host PID (what /proc/self names
+    while the host's /proc is mounted, even in a new PID namespace)."""
+    try:
+        return JAIL_UID_BASE + int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return JAIL_UID_BASE + os.getpid()
 
 
 def switches_uid(plan: Plan) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tutor.grading import jail
+from tutor.grading import clone, jail
 from tutor.grading.child import OUTPUT_CAP, ChildFds, run_child
 from tutor.grading.proctree import descendants
 from tutor.grading.protocol import FrameReader, SandboxRequest, SandboxResult, Status
@@ -86,14 +86,32 @@ def prepare(plan: jail.Plan) -> Standby:
     status_r, status_w = os.pipe()
     out = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the check
     workdir = _workdir(plan)
-    pid = os.fork()
+    ids = (os.getuid(), os.getgid())
+    pid, cloned = _spawn(plan)
     if pid == 0:  # never returns
         for fd in (request_w, result_r, status_r):
             os.close(fd)
-        run_child(plan, ChildFds(out.fileno(), result_w, request_r, status_w), workdir)
+        run_child(plan, ChildFds(out.fileno(), result_w, request_r, status_w), workdir,
+                  ids if cloned else None)
     for fd in (request_r, result_w, status_w):
         os.close(fd)
     return Standby(pid, request_w, result_r, status_r, out, workdir, plan)
+
+
+_CLONE_REFUSED: list[str] = []  #: why clone() was refused once (then: fork and unshare)
+
+
+def _spawn(plan: jail.Plan) -> tuple[int, bool]:
+    """The check's process: cloned straight into its namespaces where that works (one
+    process, see `clone.py`), else forked (it unshares them and forks once more itself).
+    Returns (pid as os.fork() does, whether it was cloned)."""
+    flags = jail.unshare_flags(plan)
+    if flags and not _CLONE_REFUSED and clone.available():
+        try:
+            return clone.clone(flags), True
+        except OSError as exc:  # a kernel that allows unshare() but not this clone()
+            _CLONE_REFUSED.append(str(exc))
+    return os.fork(), False
 
 
 def run(request: SandboxRequest, plan: jail.Plan, *, standby: Standby | None = None,
