@@ -83,8 +83,9 @@ def configs(before: str | None, jobs: int) -> list[Config]:
     return out
 
 
-def run(config: Config, set_path: Path, root: Path, scratch: Path) -> tuple[float, float, str]:
-    """(wall s, tree CPU s, the verdicts as JSON) for one grading of `root`."""
+def run(config: Config, set_path: Path, root: Path,
+        scratch: Path) -> tuple[float, float, float, str]:
+    """(wall s, tree CPU s, of which in the kernel, the verdicts as JSON) for one grading."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DLTUTOR_JAIL_CLONE")}
     env.update({v: "1" for v in THREAD_VARS})
     if not config.clone:
@@ -99,7 +100,7 @@ def run(config: Config, set_path: Path, root: Path, scratch: Path) -> tuple[floa
     if m.returncode:
         sys.exit(f"{config.name} failed ({m.returncode}):\n"
                  + (scratch / "log.txt").read_text()[-3000:])
-    return m.wall, m.cpu, out.read_text()
+    return m.wall, m.cpu, m.kernel_cpu, out.read_text()
 
 
 def main() -> None:
@@ -134,13 +135,15 @@ def main() -> None:
         plan += [(c, tiny_set, tiny) for j in (1, 2) for c in configs(args.before, j)]
         walls: dict[tuple[str, str], list[float]] = {}
         cpus: dict[tuple[str, str], list[float]] = {}
+        kernels: dict[tuple[str, str], list[float]] = {}
         verdicts: dict[str, set[str]] = {}
         for _ in range(args.rounds):
             for config, set_path, root in plan:
-                wall, cpu, said = run(config, set_path, root, scratch)
+                wall, cpu, kernel, said = run(config, set_path, root, scratch)
                 key = (config.name, root.name)
                 walls.setdefault(key, []).append(wall)
                 cpus.setdefault(key, []).append(cpu)
+                kernels.setdefault(key, []).append(kernel)
                 verdicts.setdefault(root.name, set()).add(said)
 
         print(f"\nthe class ({n} submissions): wall, submissions/min, CPU per submission; then "
@@ -152,10 +155,13 @@ def main() -> None:
             cpu = statistics.median(cpus[(config.name, "class")])
             wall0 = statistics.median(walls[(config.name, "tiny")])
             cpu0 = statistics.median(cpus[(config.name, "tiny")])
+            kernel = statistics.median(kernels[(config.name, "class")])
+            kernel0 = statistics.median(kernels[(config.name, "tiny")])
             print(f"  {config.name:<40} {wall:6.1f} s  {n / wall * 60:7.0f}/min  "
                   f"CPU {cpu / n * 1000:5.0f} ms/submission | past start-up "
                   f"{n / max(wall - wall0, 1e-9) * 60:7.0f}/min  "
-                  f"CPU {(cpu - cpu0) / n * 1000:5.0f} ms/submission")
+                  f"CPU {(cpu - cpu0) / n * 1000:5.0f} ms/submission, "
+                  f"{(kernel - kernel0) / max(cpu - cpu0, 1e-9):4.0%} in the kernel")
         print("\nstart-up (two submissions, one exercise): CPU of the whole run")
         for config, _, root in plan:
             if root is not tiny:

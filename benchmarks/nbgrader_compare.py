@@ -341,6 +341,7 @@ class Measured:
     orphans: int
     cgroup_cpu: float | None  #: the cgroup's own counter, where one could be made
     returncode: int
+    kernel_cpu: float = 0.0  #: of `cpu`, the time spent in the kernel (system time)
 
 
 def subreaper() -> bool:
@@ -443,8 +444,7 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path, log: Path) -> Measur
         return b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime
 
     return Measured(wall, cpu(before, after), max(0.0, cpu(reaped, after)), orphans,
-                    group.seconds(),
-                    proc.returncode)
+                    group.seconds(), proc.returncode, after.ru_stime - before.ru_stime)
 
 
 # -- the two graders ------------------------------------------------------------------------------

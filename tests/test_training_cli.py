@@ -133,7 +133,7 @@ def in_a_terminal(args: list[str], home: Path, rows: int, cols: int) -> tuple[in
 def test_live_display_fits_the_terminal_and_leaves_one_final_frame(isolated_home, name, rows,
                                                                     cols):
     tiny = {"digits_lenet": ["--epochs", "2", "--set", "train_size=640", "--set", "val_size=200"],
-            "optimizer_race": ["--epochs", "8", "--set", "points_per_class=64"]}
+            "optimizer_race": ["--epochs", "40", "--set", "points_per_class=64"]}
     status, out = in_a_terminal(["train", name, *tiny[name]], isolated_home, rows, cols)
     assert status == 0, out[-3000:]
     # Live redraws a frame by moving the cursor up over the last one: a frame taller than the

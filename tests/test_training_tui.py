@@ -78,6 +78,8 @@ def test_start_watch_overlay_and_stop(tutor_app, wait_until):
             assert "#1 spiral_mlp finished" in runs and "held-out acc: " in runs
 
             # a second run at twice the learning rate, overlaid on the first, stopped mid-way
+            # (long enough that the stop always lands before its end: 60 epochs take 0.6 s)
+            screen.epochs = 5000
             await pilot.press("plus", "s")
             await wait_until(pilot, lambda: len(screen.runs) == 2 and screen.runs[1].state.step > 0,
                              "the second run's first steps")

@@ -53,6 +53,9 @@ def main(spec: str) -> int:
     os.dup2(devnull, 0)
     os.dup2(2, 1)  # a stray print goes to the template's log, never into a lane's stream
     own = [fd for pair in lanes for fd in pair]
+    from tutor.grading.privileges import make_undumpable
+
+    make_undumpable()  # as a worker is: no check can read or trace it through /proc
     pin_threads()
     warm_up_numpy()
     lights: list[ZygoteClient] = []
