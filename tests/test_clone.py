@@ -7,6 +7,7 @@ old path (DLTUTOR_JAIL_CLONE=0) still grades the same."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -53,8 +54,16 @@ def _run(body: str) -> str:
     # as the worker runs: every native thread pool pinned to one thread, so the process has
     # one thread (with OpenBLAS's own threads, `clone.available()` says no)
     env = {**os.environ, **{var: "1" for var in THREAD_VARS}}
-    out = subprocess.run([sys.executable, "-c", PRELUDE + textwrap.dedent(body)], env=env,
-                         capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(body)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # its cloned children too, not only itself
+        proc.communicate()
+        raise
+    out = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
     if "SKIP:" in out.stdout:
         pytest.skip(out.stdout.split("SKIP:", 1)[1].strip())
     assert out.returncode == 0, out.stderr[-2000:]
