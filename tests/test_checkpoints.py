@@ -158,6 +158,10 @@ def test_the_worker_runs_lesson_code_jailed_and_returns_output_and_value(grader,
     assert missing.status == "no_value" and "did not set `answer`" in missing.error
     looping = grader.run_snippet("while True:\n    pass\n", timeout=1.0)
     assert looping.status == "timeout"
+    aborted = grader.run_snippet("import os\nx = 1\nos.abort()\n")
+    assert aborted.status == "crash" and aborted.output == ""
+    assert aborted.error == ("the process was killed by an abort (SIGABRT) at line 3 of "
+                             "lesson_block.py (in <module>)")
 
 
 def test_lesson_code_cannot_read_the_course_files(grader, course, tmp_path):

@@ -203,6 +203,50 @@ def test_segfault_is_a_crash(grader, relu, write):
     """)
     assert result.verdict is Verdict.CRASH
     assert "SIGSEGV" in result.message
+    assert "at line 4 of relu_backward.py (in relu_backward)" in result.message
+
+
+ABORT = """
+    import os
+    def relu_backward(dout, x):
+        print("about to abort")
+        return helper(x)
+    def helper(x):
+        os.abort()
+"""
+
+
+def test_an_abort_is_named_as_one_with_its_line(grader, relu, write):
+    """The check's process is PID 1 of its namespace, which ignores its own SIGABRT: abort()
+    then ends as a SIGSEGV. The crash dump tells the truth, and the line."""
+    path = write("relu_backward.py", textwrap.dedent(ABORT))
+    result = grader.check(relu, path)
+    assert result.verdict is Verdict.CRASH and result.score == 0.0
+    assert "killed by an abort (SIGABRT) at line 7 of relu_backward.py (in helper)" \
+        in result.message
+    assert "SIGSEGV" not in result.message
+    assert result.report is not None
+    assert result.report.traceback.splitlines()[1:] == [
+        f'  File "{path}", line 5, in relu_backward',
+        f'  File "{path}", line 7, in helper',
+        "Fatal Python error: Aborted"]
+    # the dump (with the grader's frames) is told in the report, not shown as printed output
+    assert result.output == "about to abort\n"
+
+
+def test_an_abort_on_a_hidden_case_names_neither_signal_nor_line(grader, relu, write):
+    path = write("relu_backward.py", textwrap.dedent(ABORT))
+    result = grader.check(relu, path, seed=123456789, hidden=True)
+    assert result.verdict is Verdict.CRASH
+    assert "line" not in result.message and "SIGABRT" not in result.message
+    assert result.report is not None and result.report.traceback == ""
+    assert "Fatal Python error" not in result.output
+
+
+def test_an_abort_without_a_pid_namespace_is_named_the_same(grader_without_pidns, relu, write):
+    result = submit(grader_without_pidns, relu, write, ABORT)
+    assert result.verdict is Verdict.CRASH
+    assert "killed by an abort (SIGABRT) at line 7 of relu_backward.py" in result.message
 
 
 def test_print_flood_is_capped(grader, relu, write):

@@ -26,3 +26,4 @@ class CaseOutcome:
     mismatch: Mismatch | None = None
     error: dict[str, Any] | None = None
     problem: str = ""
+    traceback: str = ""  #: a crash's stack in the learner's own frames (from its crash dump)

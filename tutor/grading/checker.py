@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from tutor.course.model import Exercise
-from tutor.grading import chain, codec, redact
+from tutor.grading import chain, codec, crashdump, redact
 from tutor.grading.cases import CaseOutcome, PreparedCase
 from tutor.grading.child import OUTPUT_CAP, to_plain
 from tutor.grading.compare import Raised, compare, describe
@@ -48,16 +48,6 @@ from tutor.grading.scan import forbidden_uses
 from tutor.grading.seeds import case_seed
 from tutor.grading.submission import SubmissionError, read_submission
 from tutor.grading.trusted import default_drive, load_trusted
-
-SIGNAL_WORDS = {
-    signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
-    signal.SIGBUS: "a bus error (SIGBUS)",
-    signal.SIGILL: "an illegal instruction (SIGILL)",
-    signal.SIGABRT: "an abort (SIGABRT)",
-    signal.SIGFPE: "a floating-point exception (SIGFPE)",
-    signal.SIGKILL: "SIGKILL (often the system running out of memory)",
-}
-
 
 # Exceptions a reference never raises on purpose: they mean check.py itself is broken.
 REFERENCE_BUGS = (AssertionError, NameError, AttributeError, ImportError, SyntaxError)
@@ -182,7 +172,7 @@ class Checker:
         if result.status is Status.JAIL:  # the grader's fault: nothing of the learner's ran
             raise JailFailure(f"the grader could not build its jail ({result.detail}); "
                               "run `dltutor doctor`")
-        outcomes = self.outcomes(cases, result, request.memory_mb)
+        outcomes = self.outcomes(cases, result, request.memory_mb, frozenset((str(file),)))
         n_pass = sum(o.status == "pass" for o in outcomes)
         first_bad = next((i for i, o in enumerate(outcomes) if o.status != "pass"), None)
         verdict = Verdict.PASS if first_bad is None else Verdict(outcomes[first_bad].status)
@@ -191,6 +181,7 @@ class Checker:
         else:
             score = n_pass / len(cases) if cases else 0.0
         seed_text = "default" if seed is None else ("hidden" if hidden else str(seed))
+        printed = crashdump.printed(result)  # a crash dump is told in the report, not as output
         text = source.decode("utf-8", "replace")
         first = outcomes[0].error if outcomes else None
         loaded = not (first and first.get("stage") == "import")
@@ -229,16 +220,17 @@ class Checker:
             duration_ms=(time.monotonic() - start) * 1000, message=message,
             diagnosis=mistake.diagnosis if mistake else None,
             mistake=mistake.id if mistake else None, report=report,
-            output=redact.hidden_output(result.output) if hidden
-            else result.output.decode("utf-8", "replace"),
+            output=redact.hidden_output(printed) if hidden
+            else printed.decode("utf-8", "replace"),
             output_truncated=result.output_truncated and not hidden,
             case_verdicts=tuple(o.status for o in outcomes), loaded=loaded,
             flags=forbidden_uses(text, exercise.forbidden), line=line, excerpt=excerpt,
             chain=chained,
         )
 
-    def outcomes(self, cases: list[PreparedCase], result: SandboxResult,
-                 memory_mb: int) -> list[CaseOutcome]:
+    def outcomes(self, cases: list[PreparedCase], result: SandboxResult, memory_mb: int,
+                 files: frozenset[str] = frozenset()) -> list[CaseOutcome]:
+        """One outcome a case. `files`: the learner's own, for where a crash happened."""
         outcomes: list[CaseOutcome] = []
         payloads: list[dict[str, Any] | None] = []
         # over the frame caps, nothing the child sent is believed: the check is an error
@@ -255,7 +247,7 @@ class Checker:
             if payload is not None:
                 outcomes.append(self._judge(case, payload, memory_mb))
             elif i == len(payloads):
-                outcomes.append(_abnormal(result, cases))
+                outcomes.append(_abnormal(result, files))
             else:
                 outcomes.append(CaseOutcome("timeout" if result.status is Status.TIMEOUT
                                             else "crash",
@@ -355,7 +347,7 @@ def _same(learner: CaseOutcome, mistake: Any, case: PreparedCase) -> bool:
     return compare(value, mistake, case.rtol, case.atol) is None
 
 
-def _abnormal(result: SandboxResult, cases: list[PreparedCase]) -> CaseOutcome:
+def _abnormal(result: SandboxResult, files: frozenset[str]) -> CaseOutcome:
     if result.status is Status.TIMEOUT:
         return CaseOutcome("timeout", problem="took too long (an infinite loop? a sleep?); "
                            "the check was stopped")
@@ -370,11 +362,9 @@ def _abnormal(result: SandboxResult, cases: list[PreparedCase]) -> CaseOutcome:
     if sig == signal.SIGXCPU:
         return CaseOutcome("timeout", problem="used more CPU time than allowed (busy threads?)")
     if sig is not None:
-        try:
-            words = SIGNAL_WORDS.get(signal.Signals(sig), f"signal {sig}")
-        except ValueError:
-            words = f"signal {sig}"
-        return CaseOutcome("crash", problem=f"the process was killed by {words}")
+        dump = crashdump.parse(result.output) if sig in crashdump.FATAL else None
+        return CaseOutcome("crash", problem=crashdump.describe(result, files),
+                           traceback=dump.traceback(files) if dump else "")
     if result.exit_code is not None:
         return CaseOutcome("error", problem=f"the process exited (code {result.exit_code}) "
                            "before returning a result: does your code call os._exit or "
@@ -575,7 +565,7 @@ def build_report(index: int, cases: list[PreparedCase], outcome: CaseOutcome,
         problem=_problem(outcome, place), expected=expected_text,
         got=describe(got) if outcome.value is not None else "",
         mismatch=mismatch, error_type=error.get("type") if error else None,
-        traceback=str(error.get("traceback", "")), line=error.get("line"),
+        traceback=str(error.get("traceback", "")) or outcome.traceback, line=error.get("line"),
         place="" if place == "output" else place)
 
 

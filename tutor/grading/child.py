@@ -10,6 +10,7 @@ keeps its own references to every kernel), and the trusted side also scans the s
 from __future__ import annotations
 
 import errno
+import faulthandler
 import fcntl
 import linecache
 import marshal
@@ -77,6 +78,8 @@ def run_child(plan: jail.Plan, fds: ChildFds, workdir: str,
             _status(f"driver:the exercise's drive.py failed: {exc!r}")
         os.write(STATUS_FD, b"ok")
         os.close(STATUS_FD)
+        # a fatal signal leaves its name and the Python stack in the output (see crashdump.py)
+        faulthandler.enable(file=sys.stderr, all_threads=False)
         _run_learner(request, drive)
     except BaseException:  # noqa: BLE001 - a bug of the grader's: say what it was
         traceback.print_exc()

@@ -92,7 +92,9 @@ def run(run_sandbox: Any, request: dict[str, Any]) -> dict[str, Any]:
         result = run_sandbox(sandbox_request)
     except SandboxLost:
         result = SandboxResult.lost()
-    output = result.output.decode("utf-8", "replace")
+    from tutor.grading.crashdump import printed
+
+    output = printed(result).decode("utf-8", "replace")
     common = {"output": output, "truncated": result.output_truncated,
               "elapsed_ms": round(result.elapsed * 1000, 1)}
     reply = parse_reply(result.frames[0]) if result.frames else None
@@ -115,7 +117,9 @@ def run(run_sandbox: Any, request: dict[str, Any]) -> dict[str, Any]:
 
 def _crash(result: Any) -> str:
     if result.exit_signal is not None:
-        return f"the process was killed by signal {result.exit_signal}"
+        from tutor.grading import crashdump
+
+        return crashdump.describe(result, frozenset((SNIPPET_FILE,)))
     if result.exit_code is not None:
         return f"the process exited (code {result.exit_code}) before it finished"
     return "the process stopped before it finished"
