@@ -18,7 +18,8 @@ def dump_of(body: str, tmp_path) -> tuple[bytes, str, int]:
     path.write_text("import faulthandler, os, sys\n"
                     "faulthandler.enable(file=sys.stderr, all_threads=False)\n"
                     + textwrap.dedent(body))
-    proc = subprocess.run([sys.executable, str(path)], capture_output=True, timeout=60)
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, timeout=60,
+                          check=False)
     return proc.stderr, str(path), proc.returncode
 
 

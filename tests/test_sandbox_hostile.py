@@ -508,3 +508,19 @@ def _ppid(pid: int) -> int:
             return int(fh.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return -1
+
+
+def test_a_crash_after_a_flood_of_prints_still_names_its_line(grader, relu, write):
+    """The kept output is the first 8 KiB; the dump is at the end of the file: it is kept too."""
+    path = write("relu_backward.py", textwrap.dedent("""
+        import os
+        def relu_backward(dout, x):
+            for i in range(2000):
+                print("debugging", i)
+            os.abort()
+    """))
+    result = grader.check(relu, path)
+    assert result.verdict is Verdict.CRASH
+    assert "killed by an abort (SIGABRT) at line 6 of relu_backward.py" in result.message
+    assert result.output.startswith("debugging 0\n") and result.output_truncated
+    assert "Fatal Python error" not in result.output

@@ -16,6 +16,7 @@ import os
 import re
 import signal
 from dataclasses import dataclass
+from typing import Any
 
 from tutor.grading.protocol import SandboxResult
 
@@ -80,6 +81,22 @@ def printed(result: SandboxResult) -> bytes:
         return result.output
     head = _HEAD.search(result.output)
     return result.output if head is None else result.output[:head.start()]
+
+
+def keep_dump(head: bytes, out: Any, size: int, keep: int) -> bytes:
+    """The kept output (`head`, the first `keep` bytes of the file `out`, `size` bytes long)
+    with the crash dump from the end of the file in place of head's last bytes, when the check
+    printed too much for the dump to be in head. The dump is 2-10 KiB (one per fatal signal)."""
+    if _HEAD.search(head):
+        return head
+    start = max(keep, size - 2 * keep)
+    out.seek(start)
+    tail = out.read(size - start)
+    found = _HEAD.search(tail)
+    if found is None:
+        return head
+    dump = tail[found.start():][:keep // 2]
+    return head[:keep - len(dump) - 1] + b"\n" + dump
 
 
 def parse(output: bytes) -> CrashDump | None:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tutor.grading import clone, jail
+from tutor.grading import clone, crashdump, jail
 from tutor.grading.child import OUTPUT_CAP, ChildFds, run_child
 from tutor.grading.proctree import descendants
 from tutor.grading.protocol import FrameReader, SandboxRequest, SandboxResult, Status
@@ -157,6 +157,8 @@ def run(request: SandboxRequest, plan: jail.Plan, *, standby: Standby | None = N
     size = out.seek(0, os.SEEK_END)
     out.seek(0)
     output = out.read(OUTPUT_KEEP)
+    if size > OUTPUT_KEEP and exit_signal in crashdump.FATAL:
+        output = crashdump.keep_dump(output, out, size, OUTPUT_KEEP)
     out.close()
     return SandboxResult(status, tuple(reader.frames), output, size > OUTPUT_KEEP, exit_code,
                          exit_signal, elapsed, detail)
