@@ -10,4 +10,4 @@ The package is layered (top imports bottom, never the reverse):
     course           content model and loaders for lessons/, exercises/, solutions/
 """
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"
