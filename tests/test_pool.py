@@ -116,3 +116,22 @@ def test_an_unused_pool_closes_cleanly():
     template = pool._template.pid
     pool.close()
     assert _gone(template)
+
+
+def test_a_template_that_cannot_start_says_why(tmp_path):
+    """The template dies before it forks a lane (say torch is broken in this environment): the
+    error names its own words, not an empty lane log."""
+    from tutor.grading.client import GraderError
+
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'ImportError: libtorch_cpu.so: cannot open shared object "
+                    "file' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    pool = GraderPool(2, python=str(fake))
+    try:
+        with pytest.raises(GraderError) as err:
+            pool.graders[0].wait_ready(timeout=30)
+        assert "libtorch_cpu.so: cannot open shared object file" in str(err.value)
+        assert "its parent process said" in str(err.value)
+    finally:
+        pool.close()

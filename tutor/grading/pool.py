@@ -68,10 +68,24 @@ class LaneGrader(Grader):
     """A `Grader` whose first worker is a lane; every later one is a standalone worker."""
 
     def __init__(self, lane: Lane, template: int, python: str | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, template_log: Any = None) -> None:
         super().__init__(python, env)
         self._lane: Lane | None = lane
         self._template = template
+        self._template_log = template_log  #: the template's stderr: why it never forked a lane
+
+    def _log_tail(self) -> str:
+        """The lane's own log; where that is empty (the template died before forking it: a
+        broken torch, no memory), the template's."""
+        mine = super()._log_tail()
+        if mine != "(no message)" or self._template_log is None:
+            return mine
+        try:
+            self._template_log.seek(0)
+            text = self._template_log.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return mine
+        return f"its parent process said: {text[-1500:]}" if text else mine
 
     def start(self) -> None:
         with self._lock:
@@ -126,8 +140,8 @@ class GraderPool:
             pass_fds=theirs)
         for fd in theirs[0::2]:  # the sockets' far ends (the log files stay open: ours)
             os.close(fd)
-        self.graders: list[Grader] = [LaneGrader(lane, self._template.pid, python, env)
-                                      for lane in ours]
+        self.graders: list[Grader] = [LaneGrader(lane, self._template.pid, python, env,
+                                                 self._log) for lane in ours]
 
     def close(self) -> None:
         """End every grader, every lane and the template."""
