@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Written by `dltutor export gradescope` (dltutor 0.1.0).
+# Written by `dltutor export gradescope` (dltutor 0.1.1).
 #
 # Gradescope runs this once, as root, when it builds the autograder image, with the zip unpacked
 # in /autograder/source. It installs Python, a pinned CPU-only PyTorch and dltutor from the copy
