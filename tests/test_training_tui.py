@@ -70,10 +70,11 @@ def test_start_watch_overlay_and_stop(tutor_app, wait_until):
             await wait_until(pilot, lambda: screen.runs and screen.runs[0].done, "the first run")
             first = screen.runs[0].state
             assert first.end is not None and first.end.status == "finished", first.end
-            await pilot.pause(0.3)
+            # the panels redraw on the app's next refresh: wait for it (a loaded machine is slow)
+            await wait_until(pilot, lambda: "Finished" in text_of(screen, "#train-extra"),
+                             "the finished run's panel")
             charts = text_of(screen, "#train-charts")
             assert "training loss" in charts and any(0x2800 < ord(c) <= 0x28FF for c in charts)
-            assert "Finished" in text_of(screen, "#train-extra")
             runs = text_of(screen, "#train-runs")
             assert "#1 spiral_mlp finished" in runs and "held-out acc: " in runs
 
