@@ -70,6 +70,9 @@ def run_child(plan: jail.Plan, fds: ChildFds, workdir: str,
             jail.clean_environment(workdir)
         except (jail.JailError, OSError) as exc:
             _status(f"jail:{exc}")
+        # a fatal signal leaves its name and the Python stack in the output (see crashdump.py);
+        # enabled while the child waits for its request, off the learner's wait
+        faulthandler.enable(file=sys.stderr, all_threads=False)
         request = _read_request()
         _limit_resources(request)
         try:
@@ -78,8 +81,6 @@ def run_child(plan: jail.Plan, fds: ChildFds, workdir: str,
             _status(f"driver:the exercise's drive.py failed: {exc!r}")
         os.write(STATUS_FD, b"ok")
         os.close(STATUS_FD)
-        # a fatal signal leaves its name and the Python stack in the output (see crashdump.py)
-        faulthandler.enable(file=sys.stderr, all_threads=False)
         _run_learner(request, drive)
     except BaseException:  # noqa: BLE001 - a bug of the grader's: say what it was
         traceback.print_exc()
