@@ -43,8 +43,9 @@ def test_an_abort_is_named_with_the_line_of_the_learners_file(tmp_path):
                                                            (9, "<module>")]
     mine = frozenset((path,))
     # the process as PID 1 of a namespace dies of SIGSEGV after an abort: the dump still says
-    problem = crashdump.describe(result_of(out, signal.SIGSEGV), mine)
+    problem = crashdump.describe(result_of(out, signal.SIGSEGV), mine)[0]
     assert problem == "the process was killed by an abort (SIGABRT) at line 5 of mine.py (in inner)"
+    assert crashdump.describe(result_of(out, signal.SIGSEGV), mine)[1] == dump.traceback(mine)
     assert dump.traceback(mine).splitlines() == [
         "Traceback (your code):",
         f'  File "{path}", line 9, in <module>',
@@ -53,7 +54,7 @@ def test_an_abort_is_named_with_the_line_of_the_learners_file(tmp_path):
         "Fatal Python error: Aborted",
     ]
     # a stack that never passes through the learner's files names no line
-    assert crashdump.describe(result_of(out, signal.SIGABRT), frozenset({"other.py"})) == \
+    assert crashdump.describe(result_of(out, signal.SIGABRT), frozenset({"other.py"}))[0] == \
         "the process was killed by an abort (SIGABRT)"
     assert dump.traceback(frozenset({"other.py"})) == ""
 
@@ -66,7 +67,7 @@ def test_a_segfault_keeps_its_name_and_the_printed_output_loses_the_dump(tmp_pat
     """, tmp_path)
     assert code == -signal.SIGSEGV
     result = result_of(b"printed first\n" + out, signal.SIGSEGV)
-    assert crashdump.describe(result, frozenset((path,))) == (
+    assert crashdump.describe(result, frozenset((path,)))[0] == (
         "the process was killed by a segmentation fault (SIGSEGV) at line 6 of mine.py "
         "(in <module>)")
     assert crashdump.printed(result) == b"printed first\n"
@@ -90,18 +91,18 @@ def test_pythons_own_fatal_error_is_an_abort_with_its_words():
     out = (b"Fatal Python error: _Py_CheckRecursiveCall: Cannot recover from stack overflow.\n"
            b"Python runtime state: initialized\n\nCurrent thread 0x00007f (most recent call "
            b'first):\n  File "/w/f.py", line 2 in f\n')
-    problem = crashdump.describe(result_of(out, signal.SIGSEGV), frozenset({"/w/f.py"}))
+    problem = crashdump.describe(result_of(out, signal.SIGSEGV), frozenset({"/w/f.py"}))[0]
     assert problem == ("the process was killed by an abort (SIGABRT): Python stopped "
                        "(_Py_CheckRecursiveCall: Cannot recover from stack overflow.) "
                        "at line 2 of f.py (in f)")
 
 
 def test_no_dump_or_a_signal_that_leaves_none_keeps_the_exit_status():
-    assert crashdump.describe(result_of(b"just output\n", signal.SIGSEGV), frozenset()) == \
+    assert crashdump.describe(result_of(b"just output\n", signal.SIGSEGV), frozenset())[0] == \
         "the process was killed by a segmentation fault (SIGSEGV)"
     # SIGKILL (the memory limit, a timeout) leaves no dump: printed text cannot rename it
     fake = b"Fatal Python error: Aborted\n"
-    assert crashdump.describe(result_of(fake, signal.SIGKILL), frozenset()) == \
+    assert crashdump.describe(result_of(fake, signal.SIGKILL), frozenset())[0] == \
         "the process was killed by SIGKILL (often the system running out of memory)"
     assert crashdump.printed(result_of(fake, signal.SIGKILL)) == fake
     assert crashdump.printed(result_of(fake, None)) == fake

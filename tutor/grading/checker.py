@@ -362,9 +362,8 @@ def _abnormal(result: SandboxResult, files: frozenset[str]) -> CaseOutcome:
     if sig == signal.SIGXCPU:
         return CaseOutcome("timeout", problem="used more CPU time than allowed (busy threads?)")
     if sig is not None:
-        dump = crashdump.parse(result.output) if sig in crashdump.FATAL else None
-        return CaseOutcome("crash", problem=crashdump.describe(result, files),
-                           traceback=dump.traceback(files) if dump else "")
+        problem, traceback = crashdump.describe(result, files)
+        return CaseOutcome("crash", problem=problem, traceback=traceback)
     if result.exit_code is not None:
         return CaseOutcome("error", problem=f"the process exited (code {result.exit_code}) "
                            "before returning a result: does your code call os._exit or "

@@ -54,6 +54,15 @@ def worker_environment(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def read_tail(log: Any) -> str:
+    """The last 1500 characters a worker wrote to its log file; "" when none (or no file)."""
+    try:
+        log.seek(0)
+        return str(log.read().decode("utf-8", "replace").strip()[-1500:])
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
 class GraderError(RuntimeError):
     """The worker could not start or answer; the message says what happened. `mid_request` is
     set when a ready worker died while handling the request (what the checked code can cause)."""
@@ -111,12 +120,7 @@ class Grader:
                 raise GraderError("the grading worker stopped: " + self._log_tail())
 
     def _log_tail(self) -> str:
-        try:
-            self._log.seek(0)
-            text = self._log.read().decode("utf-8", "replace").strip()
-            return text[-1500:] or "(no message)"
-        except (OSError, ValueError, AttributeError):
-            return "(no message)"
+        return read_tail(self._log) or "(no message)"
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
         with self._lock:

@@ -125,10 +125,17 @@ def signal_words(sig: int) -> str:
         return f"signal {sig}"
 
 
-def crash_problem(dump: CrashDump, files: frozenset[str]) -> str:
-    """A fatal signal in the learner's terms: what it was (an abort is named as one, though
-    PID 1 of a namespace ends up reported as SIGSEGV), and the line of their file it happened
-    on, where the stack passes through one of `files`."""
+def describe(result: SandboxResult, files: frozenset[str]) -> tuple[str, str]:
+    """A check that died of a signal, in the learner's terms: (what killed it, the traceback of
+    their frames). From its crash dump where it left one: an abort is named as one, though PID 1
+    of a namespace ends up reported as SIGSEGV, with the line of their file it happened on,
+    where the stack passes through one of `files`. Without a dump: the exit signal, and no
+    traceback."""
+    sig = result.exit_signal
+    assert sig is not None
+    dump = parse(result.output) if sig in FATAL else None
+    if dump is None:
+        return f"the process was killed by {signal_words(sig)}", ""
     if dump.signal is not None:
         what = f"the process was killed by {signal_words(dump.signal)}"
     else:  # Py_FatalError: Python gave up, and aborted
@@ -136,14 +143,4 @@ def crash_problem(dump: CrashDump, files: frozenset[str]) -> str:
     frame = dump.in_file(files)
     if frame is not None:
         what += f" at line {frame.line} of {os.path.basename(frame.file)} (in {frame.function})"
-    return what
-
-
-def describe(result: SandboxResult, files: frozenset[str]) -> str:
-    """Words for a check that died of a signal: from its crash dump where it left one."""
-    sig = result.exit_signal
-    assert sig is not None
-    dump = parse(result.output) if sig in FATAL else None
-    if dump is not None:
-        return crash_problem(dump, files)
-    return f"the process was killed by {signal_words(sig)}"
+    return what, dump.traceback(files)

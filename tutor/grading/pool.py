@@ -17,7 +17,13 @@ import time
 from typing import Any
 
 from tutor.grading import lanes
-from tutor.grading.client import Grader, _kill_tree, _source_root, worker_environment
+from tutor.grading.client import (
+    Grader,
+    _kill_tree,
+    _source_root,
+    read_tail,
+    worker_environment,
+)
 from tutor.grading.proctree import descendants
 
 
@@ -77,15 +83,11 @@ class LaneGrader(Grader):
     def _log_tail(self) -> str:
         """The lane's own log; where that is empty (the template died before forking it: a
         broken torch, no memory), the template's."""
-        mine = super()._log_tail()
-        if mine != "(no message)" or self._template_log is None:
+        mine = read_tail(self._log)
+        if mine:
             return mine
-        try:
-            self._template_log.seek(0)
-            text = self._template_log.read().decode("utf-8", "replace").strip()
-        except (OSError, ValueError):
-            return mine
-        return f"its parent process said: {text[-1500:]}" if text else mine
+        theirs = read_tail(self._template_log)
+        return f"its parent process said: {theirs}" if theirs else "(no message)"
 
     def start(self) -> None:
         with self._lock:

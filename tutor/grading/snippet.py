@@ -119,7 +119,7 @@ def _crash(result: Any) -> str:
     if result.exit_signal is not None:
         from tutor.grading import crashdump
 
-        return crashdump.describe(result, frozenset((SNIPPET_FILE,)))
+        return crashdump.describe(result, frozenset((SNIPPET_FILE,)))[0]
     if result.exit_code is not None:
         return f"the process exited (code {result.exit_code}) before it finished"
     return "the process stopped before it finished"
